@@ -1,0 +1,78 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import formbody from "@fastify/formbody";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Clock } from "@wegate/wechat";
+import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
+import "./context";
+import { errorHandler, notFoundHandler } from "./http/envelope";
+import { type LogOptions, loggerOptions } from "./http/logging";
+import { tenantScope } from "./http/tenant-scope";
+import { opsRoutes } from "./routes/ops";
+import type { SecretBox } from "./secret-box";
+import { createSessions, type SessionPolicy } from "./sessions";
+import type { Storage } from "./storage/storage";
+import { createTenantDirectory, type WechatTransport } from "./tenants";
+
+export interface ServerOptions {
+  storage: Storage;
+  secretBox: SecretBox;
+  /** How to reach WeChat (or the simulator). */
+  wechat: WechatTransport;
+  /** Epoch milliseconds; tests inject a controllable clock. */
+  clock?: Clock;
+  sessionPolicy?: Partial<SessionPolicy>;
+  /** false for silence; otherwise pino level and destination. */
+  logger?: LogOptions | false;
+  /** Serve this simulated WeChat at SIMULATOR_PREFIX (demo mode). */
+  simulator?: WechatWorld;
+  tenantCacheMs?: number;
+}
+
+/** Where the embedded simulator is mounted in demo mode. */
+export const SIMULATOR_PREFIX = "/_sim";
+
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? Date.now;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(options.logger ?? {}),
+    bodyLimit: 64 * 1024,
+    // Clients and the fastify router both see `/demo/user/detail/` as `/demo/user/detail`.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate("storage", options.storage);
+  app.decorate("secretBox", options.secretBox);
+  app.decorate("clock", clock);
+  app.decorate("sessions", createSessions({ storage: options.storage, clock, policy: options.sessionPolicy }));
+  app.decorate(
+    "tenants",
+    createTenantDirectory({ storage: options.storage, secretBox: options.secretBox, wechat: options.wechat, clock, cacheMs: options.tenantCacheMs }),
+  );
+  app.decorateRequest("tenant", null as never);
+  app.decorateRequest("session", null as never);
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "wegate",
+        version: "0.1.0",
+        description:
+          "Self-hosted WeChat mini program login and shop API, compatible with API Factory. " +
+          "Every route is under /{subDomain}; every response is {code, msg, data?} (code 0 = success, 2000 = not logged in).",
+      },
+      tags: [{ name: "user" }, { name: "ops" }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes);
+  if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
+  await app.register(tenantScope, { prefix: "/:subDomain" });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { Clock } from "@wegate/wechat";
+import type { SecretBox } from "./secret-box";
+import type { Sessions } from "./sessions";
+import type { Session, Storage } from "./storage/storage";
+import type { TenantContext, TenantDirectory } from "./tenants";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    storage: Storage;
+    sessions: Sessions;
+    tenants: TenantDirectory;
+    secretBox: SecretBox;
+    clock: Clock;
+  }
+  interface FastifyRequest {
+    /** Set for every route under /{subDomain}. */
+    tenant: TenantContext;
+    /** Set by requireSession on routes behind the token. */
+    session: Session;
+  }
+}
+
+export {};

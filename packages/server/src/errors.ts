@@ -1,0 +1,84 @@
+import type { WechatErrorKind } from "@wegate/wechat";
+
+/**
+ * The one catalogue of wegate error codes. Each entry: the `code` clients see in
+ * the envelope, the HTTP status, and the message in Chinese (default — end users
+ * read it in wx.showModal) and English. Numbers 0, -1, 700, 2000 and 10000 are
+ * API Factory's and clients depend on them; never renumber an entry.
+ */
+const catalogue = {
+  ok: { code: 0, status: 200, zh: "success", en: "success" },
+  notFavorited: { code: -1, status: 200, zh: "未收藏", en: "Not in favorites" },
+  badInput: { code: 300, status: 400, zh: "参数错误", en: "Invalid parameters" },
+  noData: { code: 700, status: 200, zh: "暂无数据", en: "No data" },
+  notFound: { code: 700, status: 404, zh: "数据不存在", en: "Not found" },
+  routeNotFound: { code: 404, status: 404, zh: "接口不存在", en: "No such API" },
+  tenantNotFound: { code: 901, status: 404, zh: "商户不存在", en: "Unknown tenant (subDomain)" },
+  payloadTooLarge: { code: 413, status: 413, zh: "请求体过大", en: "Request body too large" },
+  unsupportedMediaType: { code: 415, status: 415, zh: "不支持的请求格式", en: "Unsupported Content-Type" },
+  rateLimited: { code: 429, status: 429, zh: "请求过于频繁，请稍后再试", en: "Too many requests, try again later" },
+  internal: { code: 500, status: 500, zh: "服务器内部错误", en: "Internal server error" },
+  notReady: { code: 503, status: 503, zh: "服务暂不可用", en: "Service not ready" },
+  notLoggedIn: { code: 2000, status: 401, zh: "未登录或登录已过期", en: "Not logged in, or the token expired" },
+  notRegistered: { code: 10000, status: 404, zh: "用户不存在，请先注册", en: "User not registered" },
+  alreadyRegistered: { code: 10000, status: 409, zh: "用户已注册", en: "User already registered" },
+  // One entry per class of WeChat failure (mapped at the packages/wechat boundary).
+  wechatCodeInvalid: { code: 30001, status: 400, zh: "登录凭证无效或已过期，请重新登录", en: "Invalid or expired wx.login code" },
+  wechatCodeUsed: { code: 30002, status: 400, zh: "登录凭证已被使用，请重新登录", en: "wx.login code already used" },
+  wechatRateLimited: { code: 30003, status: 429, zh: "登录过于频繁，请稍后再试", en: "WeChat rate limit reached for this user" },
+  wechatRiskBlocked: { code: 30004, status: 403, zh: "该微信账号存在风险，暂时无法登录", en: "WeChat blocked this user as high-risk" },
+  wechatUnavailable: { code: 30005, status: 503, zh: "微信服务繁忙，请稍后再试", en: "WeChat is unavailable, try again later" },
+  wechatTimeout: { code: 30006, status: 504, zh: "微信服务响应超时，请稍后再试", en: "WeChat did not answer in time" },
+  decryptFailed: { code: 30007, status: 400, zh: "数据解密失败，请重新授权", en: "Could not decrypt the data (stale session_key or tampered data)" },
+  watermarkMismatch: { code: 30007, status: 400, zh: "数据来源校验失败，请重新授权", en: "The encrypted data was made for another app" },
+  wechatMisconfigured: { code: 30009, status: 502, zh: "小程序配置错误，请联系管理员", en: "The mini program's WeChat credentials are wrong or not allowed" },
+  wechatError: { code: 30010, status: 502, zh: "微信服务异常，请稍后再试", en: "WeChat returned an unexpected error" },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export interface ErrorDefinition {
+  code: number;
+  status: number;
+  zh: string;
+  en: string;
+}
+
+export type ErrorName = keyof typeof catalogue;
+export const errors: Readonly<Record<ErrorName, ErrorDefinition>> = catalogue;
+
+/** Thrown by handlers; the one error handler turns it into the envelope. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly definition: ErrorDefinition;
+  constructor(
+    readonly errorName: ErrorName,
+    /** Extra detail appended to the message (e.g. which field). Never secrets. */
+    readonly detail?: string,
+  ) {
+    super(detail ? `${errorName}: ${detail}` : errorName);
+    this.definition = errors[errorName];
+  }
+}
+
+const errorByWechatKind: Record<WechatErrorKind, ErrorName> = {
+  invalid_code: "wechatCodeInvalid",
+  code_used: "wechatCodeUsed",
+  rate_limited: "wechatRateLimited",
+  risk_blocked: "wechatRiskBlocked",
+  busy: "wechatUnavailable",
+  unavailable: "wechatUnavailable",
+  timeout: "wechatTimeout",
+  config: "wechatMisconfigured",
+  invalid_credential: "wechatMisconfigured",
+  quota_exceeded: "wechatUnavailable",
+  invalid_signature: "wechatError",
+  unknown: "wechatError",
+  illegal_aes_key: "decryptFailed",
+  illegal_iv: "decryptFailed",
+  illegal_buffer: "decryptFailed",
+  data_expired: "decryptFailed",
+  watermark_mismatch: "watermarkMismatch",
+};
+
+export function errorNameForWechat(kind: WechatErrorKind): ErrorName {
+  return errorByWechatKind[kind];
+}

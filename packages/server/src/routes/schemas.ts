@@ -1,0 +1,18 @@
+import { Type, type TSchema } from "typebox";
+
+/** `{code, msg, data?}` — the one envelope, for every response. */
+export function Envelope<T extends TSchema>(data: T) {
+  return Type.Object({ code: Type.Integer(), msg: Type.String(), data: Type.Optional(data) });
+}
+
+/** The envelope of routes that answer with a code only. */
+export const EmptyEnvelope = Type.Object({ code: Type.Integer(), msg: Type.String() });
+
+export const Token = Type.String({ description: "Login token (or send it as `Authorization: Bearer` / `X-Token`)", maxLength: 128 });
+export const WxCode = Type.String({ minLength: 1, maxLength: 128, description: "A code from wx.login() (single use, 5 minutes)" });
+export const Appid = Type.String({ maxLength: 64, description: "Which of the tenant's mini programs (default: the first)" });
+export const Uid = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+export const LoginResult = Type.Object({ token: Type.String(), uid: Type.Integer(), openid: Type.String() });
+
+export const TokenQuery = Type.Object({ token: Type.Optional(Token) });

@@ -1,0 +1,82 @@
+import { createHmac } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { WechatWorld } from "@wegate/wechat-sim";
+import { createServer, SIMULATOR_PREFIX } from "./app";
+import type { Config } from "./config";
+import type { LogOptions } from "./http/logging";
+import { createSecretBox } from "./secret-box";
+import { openStorage, type Storage } from "./storage/storage";
+
+/** The demo tenant's mini program, as registered with the embedded simulator. */
+export const DEMO_APPID = "wxdemo0123456789";
+
+/** Derived from WEGATE_SECRET so a restart (with a fresh simulator) keeps the same app secret. */
+function demoAppSecret(secret: Buffer): string {
+  return createHmac("sha256", secret).update("wegate demo app secret").digest("hex").slice(0, 32);
+}
+
+export interface Running {
+  app: FastifyInstance;
+  storage: Storage;
+  /** The API's origin, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Demo mode only: the embedded simulator's state (users, codes, call counts). */
+  world?: WechatWorld;
+  close(): Promise<void>;
+}
+
+function loopbackOrigin(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === "string") throw new Error("server is not listening on TCP");
+  const host = address.address === "0.0.0.0" || address.address === "::" ? "127.0.0.1" : address.address;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Opens storage, migrates, makes sure the default tenant and its mini program
+ * exist, and listens. In demo mode the WeChat simulator is served by the same
+ * server at /_sim and the default tenant talks to it over loopback HTTP.
+ */
+export async function start(config: Config, options: { logger?: LogOptions | false; clock?: () => number } = {}): Promise<Running> {
+  const clock = options.clock ?? Date.now;
+  const storage = openStorage(config.databaseUrl);
+  const secretBox = createSecretBox(config.secret);
+  try {
+    await storage.migrate();
+    const tenant = await storage.ensureTenant(config.defaultTenant, clock());
+    const app = config.wechatApp ?? { appid: DEMO_APPID, secret: demoAppSecret(config.secret) };
+    await storage.saveApp(tenant.id, { appid: app.appid, secretEnc: secretBox.seal(app.secret) }, clock());
+
+    const embedded = config.demo && !config.wechatApiBaseUrl;
+    const world = embedded ? new WechatWorld({ clock }) : undefined;
+    world?.addApp(app);
+
+    let origin = "";
+    const server = await createServer({
+      storage,
+      secretBox,
+      clock,
+      logger: options.logger ?? { level: config.logLevel },
+      simulator: world,
+      wechat: {
+        baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,
+        timeoutMs: config.wechatTimeoutMs,
+      },
+    });
+    await server.listen({ port: config.port, host: config.host });
+    origin = loopbackOrigin(server);
+    return {
+      app: server,
+      storage,
+      url: origin,
+      world,
+      async close() {
+        await server.close();
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Clock } from "@wegate/wechat";
+import type { Session, Storage } from "./storage/storage";
+import { hashToken, isWellFormedToken, newToken } from "./tokens";
+
+export interface SessionPolicy {
+  /** Sliding lifetime: a token used within this many seconds stays alive. */
+  ttlSeconds: number;
+  /** Absolute lifetime from login, whatever the use. */
+  maxAgeSeconds: number;
+  /** Live sessions per user; a new login beyond this ends the oldest. */
+  maxLivePerUser: number;
+  /** Renew at most this often. */
+  renewEverySeconds: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  ttlSeconds: 7 * 24 * 3600,
+  maxAgeSeconds: 30 * 24 * 3600,
+  maxLivePerUser: 10,
+  renewEverySeconds: 3600,
+};
+
+export interface Sessions {
+  /** Starts a session for the user; returns the token (shown once, stored only as a hash). */
+  issue(user: { id: number; tenantId: number }): Promise<string>;
+  /** The live session behind a token within this tenant, renewed if due; undefined when missing, expired, revoked or another tenant's. */
+  validate(tenantId: number, token: string | undefined): Promise<Session | undefined>;
+  /** Ends the session at once. Returns false when the token was not live. */
+  revoke(tenantId: number, token: string): Promise<boolean>;
+}
+
+export function createSessions(options: { storage: Storage; clock: Clock; policy?: Partial<SessionPolicy> }): Sessions {
+  const { storage, clock } = options;
+  const policy = { ...DEFAULT_SESSION_POLICY, ...options.policy };
+  const ttl = policy.ttlSeconds * 1000;
+  const maxAge = policy.maxAgeSeconds * 1000;
+  const renewEvery = policy.renewEverySeconds * 1000;
+
+  async function live(tenantId: number, token: string | undefined, now: number): Promise<Session | undefined> {
+    if (!token || !isWellFormedToken(token)) return undefined;
+    const session = await storage.findSessionByTokenHash(hashToken(token));
+    if (!session || session.tenantId !== tenantId || session.revokedAt !== null) return undefined;
+    if (now >= session.expiresAt || now >= session.createdAt + maxAge) return undefined;
+    return session;
+  }
+
+  return {
+    async issue(user) {
+      const token = newToken();
+      const now = clock();
+      await storage.createSession(
+        { userId: user.id, tenantId: user.tenantId, tokenHash: hashToken(token), createdAt: now, expiresAt: Math.min(now + ttl, now + maxAge) },
+        policy.maxLivePerUser,
+      );
+      return token;
+    },
+
+    async validate(tenantId, token) {
+      const now = clock();
+      const session = await live(tenantId, token, now);
+      // Renewal writes to the database; doing it at most once an hour keeps the
+      // hot path (every page's token check) read-only almost always.
+      if (session && now - session.lastRenewedAt >= renewEvery) {
+        const expiresAt = Math.min(now + ttl, session.createdAt + maxAge);
+        await storage.renewSession(session.id, expiresAt, now);
+        return { ...session, expiresAt, lastRenewedAt: now };
+      }
+      return session;
+    },
+
+    async revoke(tenantId, token) {
+      const now = clock();
+      const session = await live(tenantId, token, now);
+      if (!session) return false;
+      await storage.revokeSession(session.id, now);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database, Dialect } from "./schema";
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+}
+
+// PostgreSQL returns int8 (our epoch-ms columns and count(*)) as strings; epoch
+// milliseconds fit a double exactly, so parse them once here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/** Opens the database named by DATABASE_URL: `sqlite:<file>`, `sqlite::memory:` or `postgres://...`. */
+export function connect(databaseUrl: string, options: { poolSize?: number } = {}): Connection {
+  if (databaseUrl.startsWith("postgres://") || databaseUrl.startsWith("postgresql://")) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
+  }
+  if (!databaseUrl.startsWith("sqlite:")) throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
+  const path = databaseUrl.slice("sqlite:".length);
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new SQLite(path === ":memory:" ? ":memory:" : resolve(path));
+  // WAL lets readers (and the CLI) work while the server writes; NORMAL sync is
+  // durable across process crashes, which is what a login store needs.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: "sqlite" };
+}

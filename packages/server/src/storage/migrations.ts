@@ -1,0 +1,87 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import type { Dialect } from "./schema";
+
+/** Migrations live in code (no files to ship); ids sort by name. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // Auto-increment ids are the one DDL difference between the two dialects.
+  const id = dialect === "postgres" ? "serial" : "integer";
+  const auto = dialect === "sqlite";
+  return {
+    "0001_login_core": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("tenants")
+          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("sub_domain", "varchar(63)", (c) => c.notNull().unique())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("apps")
+          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("appid", "varchar(64)", (c) => c.notNull().unique())
+          .addColumn("secret_enc", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("users")
+          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("openid", "varchar(128)", (c) => c.notNull())
+          .addColumn("unionid", "varchar(128)")
+          .addColumn("nick", "varchar(64)", (c) => c.notNull().defaultTo(""))
+          .addColumn("avatar_url", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("gender", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("city", "varchar(64)", (c) => c.notNull().defaultTo(""))
+          .addColumn("province", "varchar(64)", (c) => c.notNull().defaultTo(""))
+          .addColumn("country", "varchar(64)", (c) => c.notNull().defaultTo(""))
+          .addColumn("mobile", "varchar(32)", (c) => c.notNull().defaultTo(""))
+          .addColumn("referrer_id", "integer")
+          .addColumn("ext", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("users_tenant_openid", ["tenant_id", "openid"])
+          .execute();
+        await db.schema
+          .createTable("wechat_sessions")
+          .addColumn("user_id", "integer", (c) => c.primaryKey().references("users.id").onDelete("cascade"))
+          .addColumn("session_key_enc", "text", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("sessions")
+          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("tenant_id", "integer", (c) => c.notNull())
+          .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .addColumn("last_renewed_at", "bigint", (c) => c.notNull())
+          .addColumn("revoked_at", "bigint")
+          .execute();
+        await db.schema.createIndex("sessions_user_live").on("sessions").columns(["user_id", "revoked_at"]).execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ["sessions", "wechat_sessions", "users", "apps", "tenants"]) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
+  };
+}
+
+export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  return new Migrator({ db, provider, migrationTableName: "wegate_migrations", migrationLockTableName: "wegate_migrations_lock" });
+}
+
+/** Brings the schema to the latest version; returns the names applied now. */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const { error, results } = await createMigrator(db, dialect).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export async function ping(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

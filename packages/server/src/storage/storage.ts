@@ -1,0 +1,266 @@
+import type { Kysely, Selectable } from "kysely";
+import { connect } from "./connect";
+import { migrateToLatest, ping } from "./migrations";
+import type { Database, Dialect } from "./schema";
+
+export interface Tenant {
+  id: number;
+  subDomain: string;
+}
+
+export interface StoredApp {
+  appid: string;
+  /** Sealed with the SecretBox; open only to call WeChat. */
+  secretEnc: string;
+}
+
+export interface UserProfile {
+  nick: string;
+  avatarUrl: string;
+  gender: number;
+  city: string;
+  province: string;
+  country: string;
+}
+
+export interface User extends UserProfile {
+  id: number;
+  tenantId: number;
+  openid: string;
+  unionid: string | null;
+  mobile: string;
+  referrerId: number | null;
+  ext: Record<string, string>;
+  createdAt: number;
+}
+
+export interface NewUser extends Partial<UserProfile> {
+  openid: string;
+  unionid?: string;
+  referrerId?: number;
+  ext?: Record<string, string>;
+}
+
+export type UserPatch = Partial<UserProfile & { mobile: string; ext: Record<string, string> }>;
+
+export interface Session {
+  id: number;
+  userId: number;
+  tenantId: number;
+  createdAt: number;
+  expiresAt: number;
+  lastRenewedAt: number;
+  revokedAt: number | null;
+}
+
+/** Domain verbs over one database. Same code for SQLite and PostgreSQL. */
+export interface Storage {
+  readonly dialect: Dialect;
+  migrate(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  ensureTenant(subDomain: string, now: number): Promise<Tenant>;
+  findTenant(subDomain: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Array<Tenant & { appids: string[] }>>;
+  /** Adds or re-keys an app; an appid belongs to one tenant only. */
+  saveApp(tenantId: number, app: StoredApp, now: number): Promise<void>;
+  listApps(tenantId: number): Promise<StoredApp[]>;
+
+  findUserById(tenantId: number, id: number): Promise<User | undefined>;
+  findUserByOpenid(tenantId: number, openid: string): Promise<User | undefined>;
+  /** Atomic on (tenant, openid): N parallel calls for one openid create exactly one user. */
+  createUserIfAbsent(tenantId: number, user: NewUser, now: number): Promise<{ user: User; created: boolean }>;
+  updateUser(userId: number, patch: UserPatch, now: number): Promise<void>;
+  saveSessionKey(userId: number, sessionKeyEnc: string, now: number): Promise<void>;
+  findSessionKey(userId: number): Promise<string | undefined>;
+
+  /** Inserts a session and ends the user's oldest beyond `maxLive` (and dead ones), in one transaction. */
+  createSession(session: Omit<Session, "id" | "revokedAt" | "lastRenewedAt"> & { tokenHash: string }, maxLive: number): Promise<Session>;
+  findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  renewSession(id: number, expiresAt: number, now: number): Promise<void>;
+  revokeSession(id: number, now: number): Promise<void>;
+}
+
+function toUser(row: Selectable<Database["users"]>): User {
+  let ext: Record<string, string> = {};
+  try {
+    ext = JSON.parse(row.ext);
+  } catch {
+    // a hand-edited row must not break every request of that user
+  }
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    openid: row.openid,
+    unionid: row.unionid,
+    nick: row.nick,
+    avatarUrl: row.avatar_url,
+    gender: row.gender,
+    city: row.city,
+    province: row.province,
+    country: row.country,
+    mobile: row.mobile,
+    referrerId: row.referrer_id,
+    ext,
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toSession(row: Selectable<Database["sessions"]>): Session {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    lastRenewedAt: Number(row.last_renewed_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+function profileColumns(patch: UserPatch) {
+  return {
+    ...(patch.nick !== undefined && { nick: patch.nick }),
+    ...(patch.avatarUrl !== undefined && { avatar_url: patch.avatarUrl }),
+    ...(patch.gender !== undefined && { gender: patch.gender }),
+    ...(patch.city !== undefined && { city: patch.city }),
+    ...(patch.province !== undefined && { province: patch.province }),
+    ...(patch.country !== undefined && { country: patch.country }),
+    ...(patch.mobile !== undefined && { mobile: patch.mobile }),
+    ...(patch.ext !== undefined && { ext: JSON.stringify(patch.ext) }),
+  };
+}
+
+export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
+  const findTenant = (subDomain: string) =>
+    db.selectFrom("tenants").select(["id", "sub_domain"]).where("sub_domain", "=", subDomain).executeTakeFirst()
+      .then((row) => row && { id: row.id, subDomain: row.sub_domain });
+  const findUserByOpenid = (tenantId: number, openid: string) =>
+    db.selectFrom("users").selectAll().where("tenant_id", "=", tenantId).where("openid", "=", openid).executeTakeFirst()
+      .then((row) => row && toUser(row));
+
+  return {
+    dialect,
+    migrate: () => migrateToLatest(db, dialect),
+    ping: () => ping(db),
+    close: () => db.destroy(),
+
+    async ensureTenant(subDomain, now) {
+      await db.insertInto("tenants").values({ sub_domain: subDomain, created_at: now })
+        .onConflict((oc) => oc.column("sub_domain").doNothing()).execute();
+      return (await findTenant(subDomain))!;
+    },
+    findTenant,
+    async listTenants() {
+      const tenants = await db.selectFrom("tenants").select(["id", "sub_domain"]).orderBy("id").execute();
+      const apps = await db.selectFrom("apps").select(["tenant_id", "appid"]).orderBy("id").execute();
+      return tenants.map((t) => ({
+        id: t.id,
+        subDomain: t.sub_domain,
+        appids: apps.filter((a) => a.tenant_id === t.id).map((a) => a.appid),
+      }));
+    },
+    async saveApp(tenantId, app, now) {
+      const owner = await db.selectFrom("apps").select("tenant_id").where("appid", "=", app.appid).executeTakeFirst();
+      if (owner && owner.tenant_id !== tenantId) throw new Error(`appid ${app.appid} already belongs to another tenant`);
+      await db.insertInto("apps").values({ tenant_id: tenantId, appid: app.appid, secret_enc: app.secretEnc, created_at: now })
+        .onConflict((oc) => oc.column("appid").doUpdateSet({ secret_enc: app.secretEnc })).execute();
+    },
+    async listApps(tenantId) {
+      const rows = await db.selectFrom("apps").select(["appid", "secret_enc"]).where("tenant_id", "=", tenantId).orderBy("id").execute();
+      return rows.map((r) => ({ appid: r.appid, secretEnc: r.secret_enc }));
+    },
+
+    async findUserById(tenantId, id) {
+      const row = await db.selectFrom("users").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    findUserByOpenid,
+    async createUserIfAbsent(tenantId, user, now) {
+      // One statement, no read-then-write: the unique (tenant_id, openid) index
+      // decides the race, so parallel first logins produce a single user.
+      const inserted = await db
+        .insertInto("users")
+        .values({
+          tenant_id: tenantId,
+          openid: user.openid,
+          unionid: user.unionid ?? null,
+          nick: user.nick ?? "",
+          avatar_url: user.avatarUrl ?? "",
+          gender: user.gender ?? 0,
+          city: user.city ?? "",
+          province: user.province ?? "",
+          country: user.country ?? "",
+          mobile: "",
+          referrer_id: user.referrerId ?? null,
+          ext: JSON.stringify(user.ext ?? {}),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(["tenant_id", "openid"]).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { user: toUser(inserted), created: true };
+      return { user: (await findUserByOpenid(tenantId, user.openid))!, created: false };
+    },
+    async updateUser(userId, patch, now) {
+      await db.updateTable("users").set({ ...profileColumns(patch), updated_at: now }).where("id", "=", userId).execute();
+    },
+    async saveSessionKey(userId, sessionKeyEnc, now) {
+      await db.insertInto("wechat_sessions").values({ user_id: userId, session_key_enc: sessionKeyEnc, updated_at: now })
+        .onConflict((oc) => oc.column("user_id").doUpdateSet({ session_key_enc: sessionKeyEnc, updated_at: now })).execute();
+    },
+    async findSessionKey(userId) {
+      const row = await db.selectFrom("wechat_sessions").select("session_key_enc").where("user_id", "=", userId).executeTakeFirst();
+      return row?.session_key_enc;
+    },
+
+    async createSession(session, maxLive) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto("sessions")
+          .values({
+            user_id: session.userId,
+            tenant_id: session.tenantId,
+            token_hash: session.tokenHash,
+            created_at: session.createdAt,
+            expires_at: session.expiresAt,
+            last_renewed_at: session.createdAt,
+            revoked_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
+        // and rows already revoked or expired) are deleted, which ends them.
+        const keep = trx
+          .selectFrom("sessions")
+          .select("id")
+          .where("user_id", "=", session.userId)
+          .where("revoked_at", "is", null)
+          .where("expires_at", ">", session.createdAt)
+          .orderBy("id", "desc")
+          .limit(maxLive);
+        await trx.deleteFrom("sessions").where("user_id", "=", session.userId).where("id", "not in", keep).execute();
+        return toSession(row);
+      });
+    },
+    async findSessionByTokenHash(tokenHash) {
+      const row = await db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+      return row && toSession(row);
+    },
+    async renewSession(id, expiresAt, now) {
+      await db.updateTable("sessions").set({ expires_at: expiresAt, last_renewed_at: now })
+        .where("id", "=", id).where("revoked_at", "is", null).execute();
+    },
+    async revokeSession(id, now) {
+      await db.updateTable("sessions").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    },
+  };
+}
+
+/** Opens DATABASE_URL and returns its Storage (call migrate() before use). */
+export function openStorage(databaseUrl: string): Storage {
+  const { db, dialect } = connect(databaseUrl);
+  return createStorage(db, dialect);
+}

@@ -1,0 +1,76 @@
+import { type Clock, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
+import { ApiError } from "./errors";
+import type { SecretBox } from "./secret-box";
+import type { Storage, Tenant } from "./storage/storage";
+
+export interface TenantContext extends Tenant {
+  /** The WeChat client of one of the tenant's mini programs (the first when appid is omitted). */
+  wechat(appid?: string): WechatClient;
+}
+
+export interface WechatTransport {
+  /** A function because the embedded simulator's URL is only known after listen. */
+  baseURL: () => string;
+  fetch?: Fetch;
+  timeoutMs: number;
+}
+
+export interface TenantDirectory {
+  resolve(subDomain: string): Promise<TenantContext | undefined>;
+  /** Forget cached tenants (after `tenant add` in-process, or in tests). */
+  invalidate(): void;
+}
+
+/**
+ * Tenants and their apps, cached for `cacheMs` so a request does not decrypt
+ * app secrets or query the tenant tables each time. A tenant added by the CLI
+ * from another process is seen within that time.
+ */
+export function createTenantDirectory(options: {
+  storage: Storage;
+  secretBox: SecretBox;
+  wechat: WechatTransport;
+  clock: Clock;
+  cacheMs?: number;
+}): TenantDirectory {
+  const { storage, secretBox, wechat, clock } = options;
+  const cacheMs = options.cacheMs ?? 10_000;
+  const cache = new Map<string, { tenant: TenantContext; until: number }>();
+
+  async function load(subDomain: string): Promise<TenantContext | undefined> {
+    const tenant = await storage.findTenant(subDomain);
+    if (!tenant) return undefined;
+    const clients = (await storage.listApps(tenant.id)).map((app) =>
+      createWechatClient({
+        appid: app.appid,
+        secret: secretBox.open(app.secretEnc),
+        baseURL: wechat.baseURL(),
+        fetch: wechat.fetch,
+        timeoutMs: wechat.timeoutMs,
+        clock,
+      }),
+    );
+    return {
+      ...tenant,
+      wechat(appid) {
+        const client = appid ? clients.find((c) => c.appid === appid) : clients[0];
+        if (client) return client;
+        if (appid) throw new ApiError("badInput", `appid ${appid} is not a mini program of this tenant`);
+        throw new ApiError("wechatMisconfigured", "this tenant has no mini program configured");
+      },
+    };
+  }
+
+  return {
+    async resolve(subDomain) {
+      const now = Date.now();
+      const hit = cache.get(subDomain);
+      if (hit && hit.until > now) return hit.tenant;
+      const tenant = await load(subDomain);
+      if (tenant) cache.set(subDomain, { tenant, until: now + cacheMs });
+      else cache.delete(subDomain);
+      return tenant;
+    },
+    invalidate: () => cache.clear(),
+  };
+}
