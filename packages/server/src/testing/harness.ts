@@ -1,0 +1,160 @@
+/**
+ * Test harness: a real wegate server on 127.0.0.1, a real simulator on its own
+ * port, a fresh database, a controllable clock and captured log lines.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { createWx, type RunningSim, type SimWx, startWechatSim, WechatWorld } from "@wegate/wechat-sim";
+import { createServer } from "../app";
+import { createSecretBox } from "../secret-box";
+import type { SessionPolicy } from "../sessions";
+import { openStorage, type Storage } from "../storage/storage";
+import { freshPostgresSchema } from "./postgres";
+
+export interface FakeClock {
+  (): number;
+  advance(ms: number): void;
+}
+
+export function fakeClock(start = Date.UTC(2026, 10, 24, 3, 0, 0)): FakeClock {
+  let now = start;
+  const clock = (() => now) as FakeClock;
+  clock.advance = (ms) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export interface TestTenant {
+  subDomain: string;
+  appid: string;
+  secret: string;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: { code: number; msg: string; data?: T };
+  text: string;
+}
+
+export interface Harness {
+  url: string;
+  app: FastifyInstance;
+  storage: Storage;
+  world: WechatWorld;
+  sim: RunningSim;
+  clock: FakeClock;
+  /** Every log line the server wrote. */
+  logs: string[];
+  /** Tenant a ("shop-a") and tenant b ("shop-b"), each with its own mini program. */
+  tenants: { a: TestTenant; b: TestTenant };
+  /** A simulated phone of `user` running tenant `tenant`'s mini program. */
+  wx(user: string, tenant?: TestTenant): SimWx;
+  /** A fresh wx.login code, as the phone would get it. */
+  code(user: string, tenant?: TestTenant): string;
+  get<T = any>(path: string, query?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply<T>>;
+  /** POST as JSON, or as a form (API Factory's client) with `form: true`. */
+  post<T = any>(path: string, params?: Record<string, unknown>, options?: { form?: boolean; headers?: Record<string, string> }): Promise<Reply<T>>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** "sqlite" (a temp file, the default) or "postgres" (a fresh schema in the local test database). */
+  database?: "sqlite" | "postgres";
+  sessionPolicy?: Partial<SessionPolicy>;
+  logLevel?: string;
+  wechatTimeoutMs?: number;
+}
+
+function encode(params: Record<string, unknown>): URLSearchParams {
+  return new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+}
+
+async function asReply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let body: Reply["body"];
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { code: Number.NaN, msg: text };
+  }
+  return { status: response.status, body, text };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = fakeClock();
+  const world = new WechatWorld({ clock });
+  const sim = await startWechatSim({ world });
+
+  const dir = mkdtempSync(join(tmpdir(), "wegate-test-"));
+  const pg = options.database === "postgres" ? await freshPostgresSchema() : undefined;
+  const storage = openStorage(pg?.url ?? `sqlite:${join(dir, "wegate.db")}`);
+  await storage.migrate();
+  const secretBox = createSecretBox(randomBytes(32));
+
+  const tenants = {
+    a: { subDomain: "shop-a", appid: "wxa000000000000001", secret: randomBytes(16).toString("hex") },
+    b: { subDomain: "shop-b", appid: "wxb000000000000002", secret: randomBytes(16).toString("hex") },
+  };
+  for (const tenant of Object.values(tenants)) {
+    const row = await storage.ensureTenant(tenant.subDomain, clock());
+    await storage.saveApp(row.id, { appid: tenant.appid, secretEnc: secretBox.seal(tenant.secret) }, clock());
+    world.addApp({ appid: tenant.appid, secret: tenant.secret });
+  }
+
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const app = await createServer({
+    storage,
+    secretBox,
+    clock,
+    sessionPolicy: options.sessionPolicy,
+    logger: { level: options.logLevel ?? "info", stream },
+    wechat: { baseURL: () => sim.url, timeoutMs: options.wechatTimeoutMs ?? 2000 },
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    app,
+    storage,
+    world,
+    sim,
+    clock,
+    logs,
+    tenants,
+    wx: (user, tenant = tenants.a) => createWx({ world, appid: tenant.appid, user }),
+    code: (user, tenant = tenants.a) => world.login(tenant.appid, user),
+    async get(path, query = {}, headers = {}) {
+      const search = encode(query);
+      return asReply(await fetch(`${url}${path}${search.size ? `?${search}` : ""}`, { headers }));
+    },
+    async post(path, params = {}, requestOptions = {}) {
+      const body = requestOptions.form
+        ? encode(params).toString()
+        : JSON.stringify(params);
+      const contentType = requestOptions.form ? "application/x-www-form-urlencoded" : "application/json";
+      return asReply(
+        await fetch(`${url}${path}`, { method: "POST", body, headers: { "content-type": contentType, ...requestOptions.headers } }),
+      );
+    },
+    async close() {
+      await app.close();
+      await sim.close();
+      await storage.close();
+      await pg?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
