@@ -8,7 +8,7 @@ export function Envelope<T extends TSchema>(data: T) {
 /** The envelope of routes that answer with a code only. */
 export const EmptyEnvelope = Type.Object({ code: Type.Integer(), msg: Type.String() });
 
-export const Token = Type.String({ description: "Login token (or send it as `Authorization: Bearer` / `X-Token`)", maxLength: 128 });
+export const Token = Type.String({ description: "Login token (or send it as `Authorization: Bearer` / `X-Token`)", maxLength: 4096 });
 export const WxCode = Type.String({ minLength: 1, maxLength: 128, description: "A code from wx.login() (single use, 5 minutes)" });
 export const Appid = Type.String({ maxLength: 64, description: "Which of the tenant's mini programs (default: the first)" });
 export const Uid = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });

@@ -43,6 +43,8 @@ export interface Reply<T = any> {
 
 export interface Harness {
   url: string;
+  /** The database the server uses, for tests that count rows themselves. */
+  databaseUrl: string;
   app: FastifyInstance;
   storage: Storage;
   world: WechatWorld;
@@ -92,7 +94,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const dir = mkdtempSync(join(tmpdir(), "wegate-test-"));
   const pg = options.database === "postgres" ? await freshPostgresSchema() : undefined;
-  const storage = openStorage(pg?.url ?? `sqlite:${join(dir, "wegate.db")}`);
+  const databaseUrl = pg?.url ?? `sqlite:${join(dir, "wegate.db")}`;
+  const storage = openStorage(databaseUrl);
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
 
@@ -127,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     url,
+    databaseUrl,
     app,
     storage,
     world,

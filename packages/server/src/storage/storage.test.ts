@@ -1,0 +1,121 @@
+/**
+ * One conformance suite, every backend: the same storage tests run against
+ * SQLite (a temp file) and PostgreSQL (a fresh schema in the local server).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { freshPostgresSchema } from "../testing/postgres";
+import { openStorage, type Storage } from "./storage";
+
+const backends: Array<{ name: string; open(): Promise<{ url: string; cleanup(): Promise<void> }> }> = [
+  {
+    name: "sqlite",
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), "wegate-storage-"));
+      return { url: `sqlite:${join(dir, "test.db")}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: "postgres",
+    async open() {
+      const schema = await freshPostgresSchema();
+      return { url: schema.url, cleanup: () => schema.drop() };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe(`storage conformance: ${backend.name}`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let tenantId: number;
+    const now = 1_800_000_000_000;
+
+    before(async () => {
+      const opened = await backend.open();
+      cleanup = opened.cleanup;
+      storage = openStorage(opened.url);
+      assert.deepEqual(await storage.migrate(), ["0001_login_core"]);
+      assert.deepEqual(await storage.migrate(), [], "migrating twice is a no-op");
+      tenantId = (await storage.ensureTenant("conformance", now)).id;
+    });
+    after(async () => {
+      await storage.close();
+      await cleanup();
+    });
+
+    test("tenants and apps", async () => {
+      assert.equal((await storage.ensureTenant("conformance", now)).id, tenantId, "ensureTenant is idempotent");
+      assert.equal(await storage.findTenant("missing"), undefined);
+      await storage.saveApp(tenantId, { appid: "wx-conf", secretEnc: "sealed-1" }, now);
+      await storage.saveApp(tenantId, { appid: "wx-conf", secretEnc: "sealed-2" }, now);
+      assert.deepEqual(await storage.listApps(tenantId), [{ appid: "wx-conf", secretEnc: "sealed-2" }]);
+      const other = await storage.ensureTenant("other", now);
+      await assert.rejects(storage.saveApp(other.id, { appid: "wx-conf", secretEnc: "x" }, now), /another tenant/);
+      const listed = await storage.listTenants();
+      assert.deepEqual(listed.find((t) => t.subDomain === "conformance")?.appids, ["wx-conf"]);
+    });
+
+    test("createUserIfAbsent is atomic: 30 parallel calls, one user", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => storage.createUserIfAbsent(tenantId, { openid: "o-race", nick: `n${i}` }, now)),
+      );
+      assert.equal(results.filter((r) => r.created).length, 1);
+      assert.equal(new Set(results.map((r) => r.user.id)).size, 1);
+      const user = results[0].user;
+      assert.equal(user.tenantId, tenantId);
+      assert.equal(user.createdAt, now);
+      assert.deepEqual(user.ext, {});
+    });
+
+    test("users are per tenant; profile updates and ext round-trip", async () => {
+      const other = await storage.ensureTenant("other", now);
+      const a = await storage.createUserIfAbsent(tenantId, { openid: "o-same", referrerId: undefined }, now);
+      const b = await storage.createUserIfAbsent(other.id, { openid: "o-same" }, now);
+      assert.notEqual(a.user.id, b.user.id);
+      assert.equal(await storage.findUserById(other.id, a.user.id), undefined);
+      await storage.updateUser(a.user.id, { nick: "昵称", gender: 2, ext: { k: "v" } }, now + 1);
+      const updated = await storage.findUserByOpenid(tenantId, "o-same");
+      assert.equal(updated?.nick, "昵称");
+      assert.equal(updated?.gender, 2);
+      assert.deepEqual(updated?.ext, { k: "v" });
+      assert.equal(updated?.city, "", "untouched fields stay");
+    });
+
+    test("session keys: the newest wins", async () => {
+      const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-keys" }, now);
+      assert.equal(await storage.findSessionKey(user.id), undefined);
+      await storage.saveSessionKey(user.id, "k1", now);
+      await storage.saveSessionKey(user.id, "k2", now + 1);
+      assert.equal(await storage.findSessionKey(user.id), "k2");
+    });
+
+    test("sessions: create, find, renew, revoke, keep the newest N", async () => {
+      const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-sessions" }, now);
+      const base = { userId: user.id, tenantId, createdAt: now, expiresAt: now + 1000 };
+      const created = await storage.createSession({ ...base, tokenHash: "h1" }, 3);
+      assert.deepEqual(await storage.findSessionByTokenHash("h1"), created);
+      assert.equal(created.revokedAt, null);
+      assert.equal(created.lastRenewedAt, now);
+      await storage.renewSession(created.id, now + 5000, now + 10);
+      const renewed = await storage.findSessionByTokenHash("h1");
+      assert.equal(renewed?.expiresAt, now + 5000);
+      assert.equal(renewed?.lastRenewedAt, now + 10);
+      for (const hash of ["h2", "h3", "h4"]) await storage.createSession({ ...base, tokenHash: hash }, 3);
+      assert.equal(await storage.findSessionByTokenHash("h1"), undefined, "the oldest beyond 3 is gone");
+      assert.ok(await storage.findSessionByTokenHash("h2"));
+      await storage.revokeSession((await storage.findSessionByTokenHash("h4"))!.id, now + 20);
+      assert.equal((await storage.findSessionByTokenHash("h4"))?.revokedAt, now + 20);
+      await storage.renewSession((await storage.findSessionByTokenHash("h4"))!.id, now + 99_999, now + 30);
+      assert.equal((await storage.findSessionByTokenHash("h4"))?.expiresAt, now + 1000, "a revoked session is not renewed");
+      await assert.rejects(storage.createSession({ ...base, tokenHash: "h2" }, 3), "token hashes are unique");
+    });
+
+    test("ping answers", async () => {
+      await storage.ping();
+    });
+  });
+}
