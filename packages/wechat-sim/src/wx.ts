@@ -1,0 +1,155 @@
+import { wxRequest, type WxRequestOptions, type WxRequestTask } from "./request";
+import { plainUserInfo, signedUserInfo, type SimSignedUserInfo } from "./user-info";
+import { wxAsync, wxFail, type WxAsyncApi } from "./wx-async";
+import type { WechatWorld } from "./world";
+
+export interface CreateWxOptions {
+  world: WechatWorld;
+  appid: string;
+  /** default "user-1" */
+  user?: string;
+  /** What the user taps in wx.showModal; default true (confirm). */
+  modalConfirm?: boolean;
+}
+
+export interface WxOk {
+  errMsg: string;
+}
+
+export type WxUserInfoResult = SimSignedUserInfo & WxOk;
+
+export interface SimWxState {
+  /** Every wx API called, in order, e.g. ["login", "getUserInfo", "request"]. */
+  calls: string[];
+  toasts: object[];
+  modals: object[];
+  /** The options of the loading indicator on screen, if any. */
+  loading: object | undefined;
+  storage: Map<string, unknown>;
+  user: string;
+  appid: string;
+}
+
+type NoOptions = object;
+
+export interface SimWx {
+  login: WxAsyncApi<{ timeout?: number }, { code: string; errMsg: string }>;
+  checkSession: WxAsyncApi<NoOptions, WxOk>;
+  /** With `withCredentials: false` only userInfo, rawData and errMsg come back (typed for the usual case). */
+  getUserInfo: WxAsyncApi<{ withCredentials?: boolean; lang?: string }, WxUserInfoResult>;
+  getUserProfile: WxAsyncApi<{ desc?: string; lang?: string }, WxUserInfoResult>;
+  showToast: WxAsyncApi<{ title: string; icon?: string; image?: string; duration?: number; mask?: boolean }, WxOk>;
+  showModal: WxAsyncApi<
+    { title?: string; content?: string; showCancel?: boolean; cancelText?: string; confirmText?: string; editable?: boolean },
+    { confirm: boolean; cancel: boolean; errMsg: string }
+  >;
+  showLoading: WxAsyncApi<{ title: string; mask?: boolean }, WxOk>;
+  hideLoading: WxAsyncApi<NoOptions, WxOk>;
+  getStorage: WxAsyncApi<{ key: string }, { data: any; errMsg: string }>;
+  setStorage: WxAsyncApi<{ key: string; data: unknown }, WxOk>;
+  removeStorage: WxAsyncApi<{ key: string }, WxOk>;
+  clearStorage: WxAsyncApi<NoOptions, WxOk>;
+  getStorageSync(key: string): any;
+  setStorageSync(key: string, data: unknown): void;
+  removeStorageSync(key: string): void;
+  clearStorageSync(): void;
+  getAccountInfoSync(): { miniProgram: { appId: string; envVersion: "develop" | "trial" | "release"; version: string } };
+  request<T = any>(options: WxRequestOptions<T>): WxRequestTask;
+  __sim: SimWxState;
+}
+
+/** The mini program's `wx`, backed by a simulated WeChat world, so tests run the real client flow. */
+export function createWx(options: CreateWxOptions): SimWx {
+  const { world, appid, user = "user-1", modalConfirm = true } = options;
+  const state: SimWxState = { calls: [], toasts: [], modals: [], loading: undefined, storage: new Map(), user, appid };
+  const record = (api: string) => state.calls.push(api);
+  const api = <O extends object, T>(name: string, body: (options: O) => T | Promise<T>) => wxAsync<O, T>(name, record, body);
+  const { storage } = state;
+
+  const credentials = (name: string): WxUserInfoResult => {
+    const signed = signedUserInfo(world, appid, user);
+    if (!signed) throw wxFail(name, "not login");
+    return { ...signed, errMsg: `${name}:ok` };
+  };
+
+  return {
+    login: api("login", () => ({ code: world.login(appid, user), errMsg: "login:ok" })),
+    checkSession: api("checkSession", () => {
+      if (!world.isSessionValid(appid, user)) throw wxFail("checkSession", "session time out");
+      return { errMsg: "checkSession:ok" };
+    }),
+    getUserInfo: api("getUserInfo", ({ withCredentials = true }: { withCredentials?: boolean }) => {
+      if (withCredentials) return credentials("getUserInfo");
+      const userInfo = plainUserInfo(world.profile(user));
+      return { userInfo, rawData: JSON.stringify(userInfo), errMsg: "getUserInfo:ok" } as WxUserInfoResult;
+    }),
+    getUserProfile: api("getUserProfile", ({ desc }: { desc?: string }) => {
+      if (!desc) throw wxFail("getUserProfile", "desc is required");
+      return credentials("getUserProfile");
+    }),
+    showToast: api("showToast", (toast: object) => {
+      state.toasts.push(withoutCallbacks(toast));
+      return { errMsg: "showToast:ok" };
+    }),
+    showModal: api("showModal", (modal: object) => {
+      state.modals.push(withoutCallbacks(modal));
+      return { confirm: modalConfirm, cancel: !modalConfirm, errMsg: "showModal:ok" };
+    }),
+    showLoading: api("showLoading", (loading: object) => {
+      state.loading = withoutCallbacks(loading);
+      return { errMsg: "showLoading:ok" };
+    }),
+    hideLoading: api("hideLoading", () => {
+      state.loading = undefined;
+      return { errMsg: "hideLoading:ok" };
+    }),
+    getStorage: api("getStorage", ({ key }: { key: string }) => {
+      if (!storage.has(key)) throw wxFail("getStorage", "data not found");
+      return { data: structuredClone(storage.get(key)), errMsg: "getStorage:ok" };
+    }),
+    setStorage: api("setStorage", ({ key, data }: { key: string; data: unknown }) => {
+      storage.set(key, structuredClone(data));
+      return { errMsg: "setStorage:ok" };
+    }),
+    removeStorage: api("removeStorage", ({ key }: { key: string }) => {
+      storage.delete(key);
+      return { errMsg: "removeStorage:ok" };
+    }),
+    clearStorage: api("clearStorage", () => {
+      storage.clear();
+      return { errMsg: "clearStorage:ok" };
+    }),
+    getStorageSync(key) {
+      record("getStorageSync");
+      // WeChat answers "" for a missing key, not undefined.
+      return storage.has(key) ? structuredClone(storage.get(key)) : "";
+    },
+    setStorageSync(key, data) {
+      record("setStorageSync");
+      storage.set(key, structuredClone(data));
+    },
+    removeStorageSync(key) {
+      record("removeStorageSync");
+      storage.delete(key);
+    },
+    clearStorageSync() {
+      record("clearStorageSync");
+      storage.clear();
+    },
+    getAccountInfoSync() {
+      record("getAccountInfoSync");
+      return { miniProgram: { appId: appid, envVersion: "develop", version: "" } };
+    },
+    request(requestOptions) {
+      record("request");
+      // Real mini programs send this Referer; servers may read the appid from it.
+      return wxRequest(requestOptions, { header: { referer: `https://servicewechat.com/${appid}/devtools/page-frame.html` } });
+    },
+    __sim: state,
+  };
+}
+
+function withoutCallbacks(options: object): object {
+  const { success, fail, complete, ...rest } = options as Record<string, unknown>;
+  return rest;
+}
