@@ -45,6 +45,7 @@ const kindByErrcode: Record<number, WechatErrorKind> = {
   [-1]: "busy",
   40029: "invalid_code",
   40163: "code_used",
+  41008: "invalid_code", // missing code
   45011: "rate_limited",
   40226: "risk_blocked",
   40013: "config",

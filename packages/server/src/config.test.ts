@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "./config";
+
+const secret = randomBytes(32).toString("base64");
+
+test("demo mode: no appid, a generated secret kept in the data dir", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wegate-config-"));
+  try {
+    const env = { DATABASE_URL: `sqlite:${join(dir, "db", "wegate.db")}` };
+    const first = loadConfig(env);
+    assert.equal(first.demo, true);
+    assert.equal(first.wechatApp, undefined);
+    assert.equal(first.wechatApiBaseUrl, undefined, "demo mode uses the embedded simulator");
+    assert.equal(first.secretSource, "generated");
+    const file = join(dir, "db", "wegate.secret");
+    assert.ok(existsSync(file));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const second = loadConfig(env);
+    assert.equal(second.secretSource, "data-dir");
+    assert.deepEqual(second.secret, first.secret, "restarts keep the key");
+    assert.equal(readFileSync(file, "utf8").trim(), first.secret.toString("base64"));
+    assert.deepEqual([first.port, first.host, first.defaultTenant], [3000, "127.0.0.1", "demo"]);
+    assert.equal(first.tokenTtlSeconds, 7 * 24 * 3600);
+    assert.equal(first.tokenMaxAgeSeconds, 30 * 24 * 3600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("production: exactly these variable names", () => {
+  const config = loadConfig({
+    WECHAT_APPID: "wx123",
+    WECHAT_APP_SECRET: "s3cret",
+    WECHAT_API_BASE_URL: "http://127.0.0.1:9999",
+    DEFAULT_TENANT: "my-shop",
+    DATABASE_URL: "postgres://postgres@127.0.0.1/test",
+    WEGATE_SECRET: secret,
+    PORT: "8080",
+    TOKEN_TTL_SECONDS: "3600",
+    TOKEN_MAX_AGE_SECONDS: "86400",
+  });
+  assert.equal(config.demo, false);
+  assert.deepEqual(config.wechatApp, { appid: "wx123", secret: "s3cret" });
+  assert.equal(config.wechatApiBaseUrl, "http://127.0.0.1:9999");
+  assert.equal(config.defaultTenant, "my-shop");
+  assert.equal(config.port, 8080);
+  assert.equal(config.tokenTtlSeconds, 3600);
+  assert.equal(config.secretSource, "env");
+  assert.equal(loadConfig({ WECHAT_APPID: "wx1", WECHAT_APP_SECRET: "s", WEGATE_SECRET: secret }).wechatApiBaseUrl, "https://api.weixin.qq.com");
+});
+
+test("bad settings fail at start with a message that says what to do", () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ WECHAT_APPID: "wx1" }, /WECHAT_APP_SECRET/],
+    [{ WECHAT_APP_SECRET: "s" }, /WECHAT_APPID/],
+    [{ WECHAT_APPID: "wx1", WECHAT_APP_SECRET: "s" }, /WEGATE_SECRET is required/],
+    [{ WEGATE_SECRET: "c2hvcnQ=" }, /32 random bytes/],
+    [{ WEGATE_SECRET: secret, PORT: "http" }, /PORT must be a whole number/],
+    [{ WEGATE_SECRET: secret, DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
+    [{ WEGATE_SECRET: secret, DEFAULT_TENANT: "Bad Tenant" }, /DEFAULT_TENANT/],
+    [{ WEGATE_SECRET: secret, WECHAT_API_BASE_URL: "ftp://x" }, /WECHAT_API_BASE_URL/],
+    [{ WEGATE_SECRET: secret, TOKEN_TTL_SECONDS: "7200", TOKEN_MAX_AGE_SECONDS: "3600" }, /TOKEN_MAX_AGE_SECONDS/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig({ DATABASE_URL: "sqlite::memory:", ...env }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes(secret));
+      return true;
+    });
+  }
+});
