@@ -3,7 +3,7 @@ import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError } from "../errors";
 import { ok } from "../http/envelope";
-import type { User } from "../storage/storage";
+import type { NewUser, User } from "../storage/storage";
 import { parseExt, profileFromWechat, type WxUserInfo } from "./profile";
 import { Appid, Envelope, LoginResult, WxCode } from "./schemas";
 
@@ -23,10 +23,14 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { wechat, ...(await wechat.code2Session(code)) };
   }
 
-  /** A referrer that is not a user of this tenant is dropped, not an error: registration must not fail on a stale share link. */
-  async function referrerId(tenantId: number, referrer: number | undefined): Promise<number | undefined> {
-    if (!referrer) return undefined;
-    return (await storage.findUserById(tenantId, referrer))?.id;
+  /**
+   * Registration is one atomic upsert on (tenant, openid). A referrer that is
+   * not a user of this tenant is dropped, not an error: registration must not
+   * fail on a stale share link.
+   */
+  async function register(request: FastifyRequest, user: Omit<NewUser, "referrerId">, referrerUid: number | undefined) {
+    const referrer = referrerUid ? await storage.findUserById(request.tenant.id, referrerUid) : undefined;
+    return storage.createUserIfAbsent(request.tenant.id, { ...user, referrerId: referrer?.id }, clock());
   }
 
   async function signIn(user: User, sessionKey: string) {
@@ -70,24 +74,18 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { code, appid, encryptedData, iv, referrer, postJsonString } = request.body;
-      const ext = parseExt(postJsonString, "postJsonString");
+      const { code, appid, encryptedData, iv, referrer } = request.body;
+      const ext = parseExt(request.body.postJsonString, "postJsonString"); // before the code is spent
       const { wechat, openid, unionid, sessionKey } = await exchange(request, code, appid);
       // Decrypt with the session_key of THIS code: the client fetched the data
       // right after this wx.login, and any later login replaces the key on
       // WeChat's side. A stored (older or newer) key would not match.
       const info = wechat.decrypt<WxUserInfo>({ encryptedData, iv, sessionKey });
       if (info.openId !== undefined && info.openId !== openid) throw new ApiError("decryptFailed");
-      const { user, created } = await storage.createUserIfAbsent(
-        request.tenant.id,
-        {
-          openid,
-          unionid: unionid ?? (typeof info.unionId === "string" ? info.unionId : undefined),
-          ...profileFromWechat(info),
-          referrerId: await referrerId(request.tenant.id, referrer),
-          ext,
-        },
-        clock(),
+      const { user, created } = await register(
+        request,
+        { openid, unionid: unionid ?? (typeof info.unionId === "string" ? info.unionId : undefined), ...profileFromWechat(info), ext },
+        referrer,
       );
       if (!created) throw new ApiError("alreadyRegistered");
       await storage.saveSessionKey(user.id, secretBox.seal(sessionKey), clock());
@@ -106,14 +104,9 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { code, appid, referrer, postJsonString } = request.body;
-      const ext = parseExt(postJsonString, "postJsonString");
-      const { openid, unionid, sessionKey } = await exchange(request, code, appid);
-      const { user, created } = await storage.createUserIfAbsent(
-        request.tenant.id,
-        { openid, unionid, referrerId: await referrerId(request.tenant.id, referrer), ext },
-        clock(),
-      );
+      const ext = parseExt(request.body.postJsonString, "postJsonString"); // before the code is spent
+      const { openid, unionid, sessionKey } = await exchange(request, request.body.code, request.body.appid);
+      const { user, created } = await register(request, { openid, unionid, ext }, request.body.referrer);
       if (!created) throw new ApiError("alreadyRegistered");
       await storage.saveSessionKey(user.id, secretBox.seal(sessionKey), clock());
       return ok({ uid: user.id });
@@ -131,14 +124,9 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { code, appid, referrer, postJsonString } = request.body;
-      const ext = parseExt(postJsonString, "postJsonString");
-      const { openid, unionid, sessionKey } = await exchange(request, code, appid);
-      const { user } = await storage.createUserIfAbsent(
-        request.tenant.id,
-        { openid, unionid, referrerId: await referrerId(request.tenant.id, referrer), ext },
-        clock(),
-      );
+      const ext = parseExt(request.body.postJsonString, "postJsonString"); // before the code is spent
+      const { openid, unionid, sessionKey } = await exchange(request, request.body.code, request.body.appid);
+      const { user } = await register(request, { openid, unionid, ext }, request.body.referrer);
       return ok(await signIn(user, sessionKey));
     },
   );

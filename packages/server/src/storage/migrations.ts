@@ -1,31 +1,27 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Dialect } from "./schema";
 
 /** Migrations live in code (no files to ship); ids sort by name. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   // Auto-increment ids are the one DDL difference between the two dialects.
-  const id = dialect === "postgres" ? "serial" : "integer";
-  const auto = dialect === "sqlite";
+  const withId = <T extends CreateTableBuilder<string, never>>(table: T) =>
+    dialect === "postgres"
+      ? table.addColumn("id", "serial", (c) => c.primaryKey())
+      : table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
   return {
     "0001_login_core": {
       async up(db: Kysely<any>) {
-        await db.schema
-          .createTable("tenants")
-          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        await withId(db.schema.createTable("tenants"))
           .addColumn("sub_domain", "varchar(63)", (c) => c.notNull().unique())
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable("apps")
-          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        await withId(db.schema.createTable("apps"))
           .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
           .addColumn("appid", "varchar(64)", (c) => c.notNull().unique())
           .addColumn("secret_enc", "text", (c) => c.notNull())
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable("users")
-          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        await withId(db.schema.createTable("users"))
           .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
           .addColumn("openid", "varchar(128)", (c) => c.notNull())
           .addColumn("unionid", "varchar(128)")
@@ -48,9 +44,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("session_key_enc", "text", (c) => c.notNull())
           .addColumn("updated_at", "bigint", (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable("sessions")
-          .addColumn("id", id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        await withId(db.schema.createTable("sessions"))
           .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
           .addColumn("tenant_id", "integer", (c) => c.notNull())
           .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
