@@ -18,6 +18,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 export function connect(databaseUrl: string, options: { poolSize?: number } = {}): Connection {
   if (databaseUrl.startsWith("postgres://") || databaseUrl.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client's connection can drop (a PostgreSQL restart); unhandled,
+    // that 'error' event would crash the server. The pool replaces the client,
+    // and queries in flight fail on their own and surface through /readyz.
+    pool.on("error", () => {});
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
   }
   if (!databaseUrl.startsWith("sqlite:")) throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
