@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
-import { createWechatClient, decryptData, WechatError, type WechatErrorKind } from "@wegate/wechat";
+import { createWechatClient, decryptData, WechatError } from "@wegate/wechat";
 import { CODE2SESSION_PATH, startWechatSim } from "./server";
+import { rejectsWith } from "./test-support";
 import { signedUserInfo } from "./user-info";
 import { WechatWorld } from "./world";
 
@@ -24,15 +25,6 @@ async function setup(t: TestContext) {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   return { clock, world, sim, client, rawCode2Session };
-}
-
-async function rejectsWith(promise: Promise<unknown>, kind: WechatErrorKind, errcode?: number) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof WechatError, `expected a WechatError, got ${String(error)}`);
-    assert.equal(error.kind, kind);
-    if (errcode !== undefined) assert.equal(error.errcode, errcode);
-    return true;
-  });
 }
 
 test("a fresh code gives the user's openid and the session_key bound at login", async (t) => {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createWechatClient, WechatError, type WechatErrorKind } from "@wegate/wechat";
+import { createWechatClient } from "@wegate/wechat";
 import { CODE2SESSION_PATH, startWechatSim } from "./server";
+import { rejectsWith } from "./test-support";
 import { WechatWorld } from "./world";
 
 const APPID = "wx1111111111111111";
@@ -15,15 +16,6 @@ async function setup(t: TestContext) {
   t.after(() => sim.close());
   const client = (timeoutMs = 2000) => createWechatClient({ appid: APPID, secret: SECRET, baseURL: sim.url, timeoutMs });
   return { world, sim, client };
-}
-
-async function rejectsWith(promise: Promise<unknown>, kind: WechatErrorKind, errcode?: number) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof WechatError, `expected a WechatError, got ${String(error)}`);
-    assert.equal(error.kind, kind);
-    if (errcode !== undefined) assert.equal(error.errcode, errcode);
-    return true;
-  });
 }
 
 test("hang: the client times out", async (t) => {
