@@ -65,7 +65,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           "Self-hosted WeChat mini program login and shop API, compatible with API Factory. " +
           "Every route is under /{subDomain}; every response is {code, msg, data?} (code 0 = success, 2000 = not logged in).",
       },
-      tags: [{ name: "user" }, { name: "ops" }],
+      tags: [{ name: "user" }, { name: "shop" }, { name: "favorites" }, { name: "cart" }, { name: "ops" }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });

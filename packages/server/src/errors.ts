@@ -8,8 +8,10 @@ import type { WechatErrorKind } from "@wegate/wechat";
  */
 const catalogue = {
   ok: { code: 0, status: 200, zh: "success", en: "success" },
+  favorited: { code: 0, status: 200, zh: "已收藏", en: "In favorites" },
   notFavorited: { code: -1, status: 200, zh: "未收藏", en: "Not in favorites" },
   badInput: { code: 300, status: 400, zh: "参数错误", en: "Invalid parameters" },
+  outOfStock: { code: 301, status: 409, zh: "库存不足", en: "Not enough stock" },
   noData: { code: 700, status: 200, zh: "暂无数据", en: "No data" },
   notFound: { code: 700, status: 404, zh: "数据不存在", en: "Not found" },
   routeNotFound: { code: 404, status: 404, zh: "接口不存在", en: "No such API" },

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { SUBDOMAIN_PATTERN } from "../config";
 import { ApiError } from "../errors";
+import { cartRoutes } from "../routes/cart";
+import { shopRoutes } from "../routes/shop";
 import { userRoutes } from "../routes/user";
 import { wxappRoutes } from "../routes/wxapp";
 
@@ -39,4 +41,6 @@ export async function tenantScope(app: FastifyInstance) {
   app.addHook("preValidation", normalizeParams);
   await app.register(wxappRoutes);
   await app.register(userRoutes);
+  await app.register(shopRoutes);
+  await app.register(cartRoutes);
 }

@@ -16,3 +16,22 @@ export const Uid = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const LoginResult = Type.Object({ token: Type.String(), uid: Type.Integer(), openid: Type.String() });
 
 export const TokenQuery = Type.Object({ token: Type.Optional(Token) });
+
+export const GoodsId = Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: "Goods id" });
+
+/** API Factory's paging: `page` from 1, `pageSize` up to 100 (default 20). */
+export const Paging = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+};
+
+export function pageOf(query: { page?: number; pageSize?: number }) {
+  const limit = query.pageSize ?? 20;
+  return { offset: ((query.page ?? 1) - 1) * limit, limit };
+}
+
+export const NameLike = Type.String({ maxLength: 64, description: "Part of the name, case-insensitive" });
+
+/** Prices are integer cents inside wegate and yuan (two decimals) in responses. */
+export const Yuan = Type.Number({ description: "Yuan, two decimals" });
+export const yuan = (cents: number) => cents / 100;

@@ -61,6 +61,59 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0002_shop": {
+      async up(db: Kysely<any>) {
+        await withId(db.schema.createTable("categories"))
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("name", "varchar(64)", (c) => c.notNull())
+          .addColumn("sort", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("categories_tenant_name", ["tenant_id", "name"])
+          .execute();
+        await withId(db.schema.createTable("goods"))
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("category_id", "integer", (c) => c.references("categories.id").onDelete("set null"))
+          .addColumn("name", "varchar(128)", (c) => c.notNull())
+          .addColumn("pics", "text", (c) => c.notNull().defaultTo("[]"))
+          .addColumn("price", "integer", (c) => c.notNull())
+          .addColumn("original_price", "integer", (c) => c.notNull())
+          .addColumn("stock", "integer", (c) => c.notNull())
+          .addColumn("content", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("options", "text", (c) => c.notNull().defaultTo("[]"))
+          .addColumn("number_fav", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("views", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("sort", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          // Import matches goods by name within a tenant, so re-importing a file updates in place.
+          .addUniqueConstraint("goods_tenant_name", ["tenant_id", "name"])
+          .execute();
+        await db.schema.createIndex("goods_tenant_category").on("goods").columns(["tenant_id", "category_id"]).execute();
+        await withId(db.schema.createTable("favorites"))
+          .addColumn("tenant_id", "integer", (c) => c.notNull())
+          .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("goods_id", "integer", (c) => c.notNull().references("goods.id").onDelete("cascade"))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("favorites_user_goods", ["user_id", "goods_id"])
+          .execute();
+        await withId(db.schema.createTable("cart_items"))
+          .addColumn("tenant_id", "integer", (c) => c.notNull())
+          .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("goods_id", "integer", (c) => c.notNull().references("goods.id").onDelete("cascade"))
+          .addColumn("sku_key", "varchar(255)", (c) => c.notNull())
+          .addColumn("number", "integer", (c) => c.notNull())
+          .addColumn("selected", "integer", (c) => c.notNull().defaultTo(1))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("cart_items_line", ["user_id", "goods_id", "sku_key"])
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ["cart_items", "favorites", "goods", "categories"]) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
   };
 }
 

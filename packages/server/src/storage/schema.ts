@@ -33,6 +33,42 @@ export interface Database {
     last_renewed_at: number;
     revoked_at: number | null;
   };
+  categories: { id: Generated<number>; tenant_id: number; name: string; sort: number; created_at: number };
+  goods: {
+    id: Generated<number>;
+    tenant_id: number;
+    category_id: number | null;
+    name: string;
+    /** JSON array of picture URLs; the first is the list picture. */
+    pics: string;
+    /** Integer cents. */
+    price: number;
+    original_price: number;
+    stock: number;
+    /** HTML shown on the detail page. */
+    content: string;
+    /** JSON array of SkuOption: [{id, name, values: [{id, name}]}]. */
+    options: string;
+    number_fav: number;
+    views: number;
+    sort: number;
+    created_at: number;
+    updated_at: number;
+  };
+  favorites: { id: Generated<number>; tenant_id: number; user_id: number; goods_id: number; created_at: number };
+  cart_items: {
+    id: Generated<number>;
+    tenant_id: number;
+    user_id: number;
+    goods_id: number;
+    /** Canonical "optionId:valueId,..." sorted by option; "" without options. Part of the line's identity. */
+    sku_key: string;
+    number: number;
+    /** 1 or 0 (stored alike by both dialects). */
+    selected: number;
+    created_at: number;
+    updated_at: number;
+  };
 }
 
 export type Dialect = "sqlite" | "postgres";

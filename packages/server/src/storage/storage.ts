@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
+import { createShopStorage, type ShopStorage } from "./shop";
 
 export interface Tenant {
   id: number;
@@ -54,7 +55,7 @@ export interface Session {
 }
 
 /** Domain verbs over one database. Same code for SQLite and PostgreSQL. */
-export interface Storage {
+export interface Storage extends ShopStorage {
   readonly dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
@@ -141,6 +142,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       .then((row) => row && toUser(row));
 
   return {
+    ...createShopStorage(db),
     dialect,
     migrate: () => migrateToLatest(db, dialect),
     ping: () => ping(db),

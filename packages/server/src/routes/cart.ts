@@ -1,0 +1,181 @@
+import { type TSchema, Type } from "typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { ApiError } from "../errors";
+import { requireSession } from "../http/auth";
+import { ok } from "../http/envelope";
+import type { CartLine } from "../storage/shop";
+import { Envelope, GoodsId, Token, TokenQuery, Yuan, yuan } from "./schemas";
+import { skuChoices, skuKeyOf } from "./sku";
+
+const MAX_LINES_PER_REQUEST = 200;
+
+const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000, description: "A positive whole number, at most the stock" });
+const LineKeys = Type.String({ minLength: 1, maxLength: 4096, description: "A line's key, or several separated by commas" });
+
+const Cart = Type.Object({
+  number: Type.Integer({ description: "Items in the cart" }),
+  price: { ...Yuan, description: "Total of the selected lines, yuan" },
+  items: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      goodsId: Type.Integer(),
+      number: Type.Integer(),
+      price: { ...Yuan, description: "Unit price, yuan" },
+      pic: Type.String(),
+      name: Type.String(),
+      sku: Type.Array(Type.Object({ optionId: Type.Integer(), optionValueId: Type.Integer(), optionName: Type.String(), optionValueName: Type.String() })),
+      selected: Type.Boolean(),
+      stores: Type.Integer({ description: "Stock" }),
+    }),
+  ),
+});
+
+function cartOf(lines: CartLine[]) {
+  let number = 0;
+  let cents = 0;
+  for (const line of lines) {
+    number += line.number;
+    if (line.selected) cents += line.goods.price * line.number;
+  }
+  return {
+    number,
+    price: yuan(cents),
+    items: lines.map((line) => ({
+      key: String(line.id),
+      goodsId: line.goodsId,
+      number: line.number,
+      price: yuan(line.goods.price),
+      pic: line.goods.pics[0] ?? "",
+      name: line.goods.name,
+      sku: skuChoices(line.skuKey, line.goods.options),
+      selected: line.selected,
+      stores: line.goods.stock,
+    })),
+  };
+}
+
+/** "3,5, 8" -> [3, 5, 8]; a key is a line id. */
+function lineIdsOf(keys: string): number[] {
+  const ids = keys.split(",").map((key) => key.trim());
+  if (ids.length > MAX_LINES_PER_REQUEST) throw new ApiError("badInput", `at most ${MAX_LINES_PER_REQUEST} keys at once`);
+  return ids.map((key) => {
+    if (!/^\d{1,10}$/.test(key) || Number(key) < 1 || Number(key) >= 2 ** 31) throw new ApiError("badInput", `key "${key.slice(0, 20)}" is not a cart line key`);
+    return Number(key);
+  });
+}
+
+function checkStock(number: number, stock: number) {
+  if (number > stock) throw new ApiError("outOfStock", `only ${stock} left`);
+}
+
+/** The cart behind the token: /shopping-cart/*. Every change answers the cart as it is now. */
+export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, clock } = app;
+  const schema = <Body extends TSchema>(summary: string, body: Body) => ({ tags: ["cart"], summary, body, response: { 200: Envelope(Cart) } });
+
+  async function currentCart(userId: number) {
+    return ok(cartOf(await storage.cartLines(userId)));
+  }
+
+  async function lineOf(userId: number, key: number): Promise<CartLine> {
+    const line = (await storage.cartLines(userId)).find((l) => l.id === key);
+    if (!line) throw new ApiError("notFound", `cart line ${key}`);
+    return line;
+  }
+
+  app.get(
+    "/shopping-cart/info",
+    {
+      schema: { tags: ["cart"], summary: "The cart (700 when empty)", querystring: TokenQuery, response: { 200: Envelope(Cart) } },
+      preHandler: requireSession,
+    },
+    async (request) => {
+      const lines = await storage.cartLines(request.session.userId);
+      if (lines.length === 0) throw new ApiError("noData");
+      return ok(cartOf(lines));
+    },
+  );
+
+  app.post(
+    "/shopping-cart/add",
+    {
+      schema: schema(
+        "Add goods: the same goods and sku increase one line, another sku is another line",
+        Type.Object({
+          token: Type.Optional(Token),
+          goodsId: GoodsId,
+          number: Quantity,
+          sku: Type.Optional(Type.String({ maxLength: 4096, description: 'JSON: [{"optionId":1,"optionValueId":2}]' })),
+        }),
+      ),
+      preHandler: requireSession,
+    },
+    async (request) => {
+      const { goodsId, number, sku } = request.body;
+      const goods = await storage.findGoods(request.tenant.id, goodsId);
+      if (!goods) throw new ApiError("notFound", `goods ${goodsId}`);
+      const skuKey = skuKeyOf(sku, goods.options);
+      checkStock(number, goods.stock);
+      const { userId } = request.session;
+      const added = await storage.addToCart(request.tenant.id, userId, { goodsId, skuKey, number, max: goods.stock }, clock());
+      if (!added) throw new ApiError("outOfStock", `only ${goods.stock} left`);
+      return currentCart(userId);
+    },
+  );
+
+  app.post(
+    "/shopping-cart/modifyNumber",
+    {
+      schema: schema("Set a line's number", Type.Object({ token: Type.Optional(Token), key: LineKeys, number: Quantity })),
+      preHandler: requireSession,
+    },
+    async (request) => {
+      const { userId } = request.session;
+      const [key, ...more] = lineIdsOf(request.body.key);
+      if (more.length) throw new ApiError("badInput", "modifyNumber takes one key");
+      checkStock(request.body.number, (await lineOf(userId, key)).goods.stock);
+      await storage.setCartNumber(userId, key, request.body.number, clock());
+      return currentCart(userId);
+    },
+  );
+
+  app.post(
+    "/shopping-cart/select",
+    {
+      schema: schema(
+        "Select or unselect lines for checkout",
+        Type.Object({ token: Type.Optional(Token), key: LineKeys, selected: Type.Boolean() }),
+      ),
+      preHandler: requireSession,
+    },
+    async (request) => {
+      const { userId } = request.session;
+      if (!(await storage.selectCartLines(userId, lineIdsOf(request.body.key), request.body.selected, clock()))) {
+        throw new ApiError("notFound", "a key is not in this cart");
+      }
+      return currentCart(userId);
+    },
+  );
+
+  app.post(
+    "/shopping-cart/remove",
+    {
+      schema: schema("Remove lines (all of them or none)", Type.Object({ token: Type.Optional(Token), key: LineKeys })),
+      preHandler: requireSession,
+    },
+    async (request) => {
+      const { userId } = request.session;
+      if (!(await storage.removeCartLines(userId, lineIdsOf(request.body.key)))) throw new ApiError("notFound", "a key is not in this cart");
+      return currentCart(userId);
+    },
+  );
+
+  app.post(
+    "/shopping-cart/empty",
+    { schema: schema("Remove every line", Type.Object({ token: Type.Optional(Token) })), preHandler: requireSession },
+    async (request) => {
+      await storage.emptyCart(request.session.userId);
+      return currentCart(request.session.userId);
+    },
+  );
+};

@@ -1,0 +1,67 @@
+import { ApiError } from "../errors";
+import type { SkuOption } from "../storage/shop";
+
+/** One chosen option value, as cart lines show it. */
+export interface SkuChoice {
+  optionId: number;
+  optionValueId: number;
+  optionName: string;
+  optionValueName: string;
+}
+
+const SKU_FORMAT = 'sku must be a JSON array like [{"optionId":1,"optionValueId":2}]';
+
+function idOf(value: unknown): number | undefined {
+  const id = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value;
+  return typeof id === "number" && Number.isInteger(id) && id > 0 && id < 2 ** 31 ? id : undefined;
+}
+
+/**
+ * API Factory's `sku` parameter (a JSON string) checked against the goods'
+ * options: every option chosen once, with one of its values. Returns the
+ * line's canonical key ("optionId:valueId,..." by option id; "" without
+ * options), so the same choice in any order is the same cart line.
+ */
+export function skuKeyOf(json: string | undefined, options: SkuOption[]): string {
+  let parsed: unknown = [];
+  if (json !== undefined) {
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new ApiError("badInput", SKU_FORMAT);
+    }
+  }
+  if (parsed === null) parsed = [];
+  if (!Array.isArray(parsed) || parsed.length > 32) throw new ApiError("badInput", SKU_FORMAT);
+
+  const chosen = new Map<number, number>();
+  for (const item of parsed) {
+    const { optionId, optionValueId } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    const option = idOf(optionId);
+    const value = idOf(optionValueId);
+    if (option === undefined || value === undefined) throw new ApiError("badInput", SKU_FORMAT);
+    if (chosen.has(option)) throw new ApiError("badInput", `sku chooses option ${option} twice`);
+    const known = options.find((o) => o.id === option);
+    if (!known) throw new ApiError("badInput", `sku: this goods has no option ${option}`);
+    if (!known.values.some((v) => v.id === value)) throw new ApiError("badInput", `sku: option ${known.name} has no value ${value}`);
+    chosen.set(option, value);
+  }
+  const missing = options.filter((o) => !chosen.has(o.id));
+  if (missing.length) throw new ApiError("badInput", `sku must choose ${missing.map((o) => o.name).join(", ")}`);
+  return [...chosen].sort(([a], [b]) => a - b).map(([option, value]) => `${option}:${value}`).join(",");
+}
+
+/** The choices a line's key stands for, named from the goods' current options. */
+export function skuChoices(key: string, options: SkuOption[]): SkuChoice[] {
+  if (key === "") return [];
+  return key.split(",").map((pair) => {
+    const [optionId, optionValueId] = pair.split(":").map(Number);
+    const option = options.find((o) => o.id === optionId);
+    return {
+      optionId,
+      optionValueId,
+      optionName: option?.name ?? "",
+      optionValueName: option?.values.find((v) => v.id === optionValueId)?.name ?? "",
+    };
+  });
+}

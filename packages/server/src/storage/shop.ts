@@ -1,0 +1,330 @@
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { Database } from "./schema";
+
+/** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
+export interface SkuOption {
+  id: number;
+  name: string;
+  values: Array<{ id: number; name: string }>;
+}
+
+export interface Category {
+  id: number;
+  name: string;
+  sort: number;
+}
+
+export interface NewGoods {
+  categoryId: number | null;
+  name: string;
+  pics: string[];
+  /** Integer cents, as every price inside wegate. */
+  price: number;
+  originalPrice: number;
+  stock: number;
+  content: string;
+  options: SkuOption[];
+  sort?: number;
+}
+
+export interface Goods extends NewGoods {
+  id: number;
+  tenantId: number;
+  numberFav: number;
+  views: number;
+  sort: number;
+  createdAt: number;
+}
+
+export interface Favorite {
+  id: number;
+  goodsId: number;
+  goodsName: string;
+  pic: string;
+  createdAt: number;
+}
+
+export interface CartLine {
+  id: number;
+  goodsId: number;
+  skuKey: string;
+  number: number;
+  selected: boolean;
+  goods: Pick<Goods, "name" | "pics" | "price" | "stock" | "options">;
+}
+
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+/** Cart and favorites verbs act on one user's rows only; goods verbs on one tenant's. */
+export interface ShopStorage {
+  listCategories(tenantId: number): Promise<Category[]>;
+  /** The category of that name, created when missing. */
+  ensureCategory(tenantId: number, name: string, now: number): Promise<Category>;
+  /** Inserts, or updates the tenant's goods of the same name. */
+  saveGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number; created: boolean }>;
+  countGoods(tenantId: number): Promise<number>;
+  findGoods(tenantId: number, id: number): Promise<Goods | undefined>;
+  listGoods(tenantId: number, filter: Page & { categoryId?: number; nameLike?: string }): Promise<Goods[]>;
+  countGoodsView(goodsId: number): Promise<void>;
+
+  /** Idempotent; false when it was already a favorite. */
+  addFavorite(tenantId: number, userId: number, goodsId: number, now: number): Promise<boolean>;
+  /** Idempotent; false when there was nothing to remove. */
+  removeFavorite(userId: number, which: { id: number } | { goodsId: number }): Promise<boolean>;
+  isFavorite(userId: number, goodsId: number): Promise<boolean>;
+  listFavorites(userId: number, filter: Page & { nameLike?: string }): Promise<Favorite[]>;
+
+  cartLines(userId: number): Promise<CartLine[]>;
+  /**
+   * Adds `number` to the line (goodsId, skuKey), creating it when missing, in
+   * one statement; false (and nothing changed) when the line would pass `max`.
+   */
+  addToCart(tenantId: number, userId: number, line: { goodsId: number; skuKey: string; number: number; max: number }, now: number): Promise<boolean>;
+  setCartNumber(userId: number, lineId: number, number: number, now: number): Promise<void>;
+  /** All of `lineIds` or none: false (nothing changed) when one is not in the user's cart. */
+  selectCartLines(userId: number, lineIds: number[], selected: boolean, now: number): Promise<boolean>;
+  removeCartLines(userId: number, lineIds: number[]): Promise<boolean>;
+  emptyCart(userId: number): Promise<void>;
+}
+
+function parseJsonArray<T>(text: string): T[] {
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    // a hand-edited row must not break the shop
+    return [];
+  }
+}
+
+function toGoods(row: Selectable<Database["goods"]>): Goods {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    categoryId: row.category_id,
+    name: row.name,
+    pics: parseJsonArray<string>(row.pics),
+    price: row.price,
+    originalPrice: row.original_price,
+    stock: row.stock,
+    content: row.content,
+    options: parseJsonArray<SkuOption>(row.options),
+    numberFav: row.number_fav,
+    views: row.views,
+    sort: row.sort,
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** `%text%` for LIKE, with the text's own wildcards escaped. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function nameContains(column: string, text: string) {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${containsPattern(text)} escape '\\'`;
+}
+
+export function createShopStorage(db: Kysely<Database>): ShopStorage {
+  /** Ids that are all in the user's cart, checked and changed in one transaction. */
+  async function withOwnLines(userId: number, lineIds: number[], change: (trx: Kysely<Database>) => Promise<unknown>) {
+    const unique = [...new Set(lineIds)];
+    return db.transaction().execute(async (trx) => {
+      const { count } = await trx
+        .selectFrom("cart_items")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("user_id", "=", userId)
+        .where("id", "in", unique)
+        .executeTakeFirstOrThrow();
+      if (Number(count) !== unique.length) return false;
+      await change(trx);
+      return true;
+    });
+  }
+
+  return {
+    async listCategories(tenantId) {
+      return db.selectFrom("categories").select(["id", "name", "sort"]).where("tenant_id", "=", tenantId).orderBy("sort").orderBy("id").execute();
+    },
+    async ensureCategory(tenantId, name, now) {
+      await db.insertInto("categories").values({ tenant_id: tenantId, name, sort: 0, created_at: now })
+        .onConflict((oc) => oc.columns(["tenant_id", "name"]).doNothing()).execute();
+      return db.selectFrom("categories").select(["id", "name", "sort"]).where("tenant_id", "=", tenantId).where("name", "=", name)
+        .executeTakeFirstOrThrow();
+    },
+    async saveGoods(tenantId, goods, now) {
+      const columns = {
+        category_id: goods.categoryId,
+        pics: JSON.stringify(goods.pics),
+        price: goods.price,
+        original_price: goods.originalPrice,
+        stock: goods.stock,
+        content: goods.content,
+        options: JSON.stringify(goods.options),
+        sort: goods.sort ?? 0,
+        updated_at: now,
+      };
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom("goods").select("id").where("tenant_id", "=", tenantId).where("name", "=", goods.name)
+          .executeTakeFirst();
+        if (existing) {
+          await trx.updateTable("goods").set(columns).where("id", "=", existing.id).execute();
+          return { id: existing.id, created: false };
+        }
+        const row = await trx
+          .insertInto("goods")
+          .values({ ...columns, tenant_id: tenantId, name: goods.name, number_fav: 0, views: 0, created_at: now })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return { id: row.id, created: true };
+      });
+    },
+    async countGoods(tenantId) {
+      const { count } = await db.selectFrom("goods").select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("tenant_id", "=", tenantId).executeTakeFirstOrThrow();
+      return Number(count);
+    },
+    async findGoods(tenantId, id) {
+      const row = await db.selectFrom("goods").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+      return row && toGoods(row);
+    },
+    async listGoods(tenantId, { offset, limit, categoryId, nameLike }) {
+      let query = db.selectFrom("goods").selectAll().where("tenant_id", "=", tenantId);
+      if (categoryId !== undefined) query = query.where("category_id", "=", categoryId);
+      if (nameLike) query = query.where(nameContains("name", nameLike));
+      const rows = await query.orderBy("sort").orderBy("id").offset(offset).limit(limit).execute();
+      return rows.map(toGoods);
+    },
+    async countGoodsView(goodsId) {
+      await db.updateTable("goods").set((eb) => ({ views: eb("views", "+", 1) })).where("id", "=", goodsId).execute();
+    },
+
+    async addFavorite(tenantId, userId, goodsId, now) {
+      return db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto("favorites")
+          .values({ tenant_id: tenantId, user_id: userId, goods_id: goodsId, created_at: now })
+          .onConflict((oc) => oc.columns(["user_id", "goods_id"]).doNothing())
+          .returning("id")
+          .executeTakeFirst();
+        if (!inserted) return false;
+        await trx.updateTable("goods").set((eb) => ({ number_fav: eb("number_fav", "+", 1) })).where("id", "=", goodsId).execute();
+        return true;
+      });
+    },
+    async removeFavorite(userId, which) {
+      return db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .deleteFrom("favorites")
+          .where("user_id", "=", userId)
+          .where("id" in which ? "id" : "goods_id", "=", "id" in which ? which.id : which.goodsId)
+          .returning("goods_id")
+          .executeTakeFirst();
+        if (!removed) return false;
+        await trx.updateTable("goods").set((eb) => ({ number_fav: eb("number_fav", "-", 1) }))
+          .where("id", "=", removed.goods_id).where("number_fav", ">", 0).execute();
+        return true;
+      });
+    },
+    async isFavorite(userId, goodsId) {
+      const row = await db.selectFrom("favorites").select("id").where("user_id", "=", userId).where("goods_id", "=", goodsId).executeTakeFirst();
+      return row !== undefined;
+    },
+    async listFavorites(userId, { offset, limit, nameLike }) {
+      let query = db
+        .selectFrom("favorites")
+        .innerJoin("goods", "goods.id", "favorites.goods_id")
+        .select(["favorites.id", "favorites.goods_id", "favorites.created_at", "goods.name", "goods.pics"])
+        .where("favorites.user_id", "=", userId);
+      if (nameLike) query = query.where(nameContains("goods.name", nameLike));
+      const rows = await query.orderBy("favorites.id", "desc").offset(offset).limit(limit).execute();
+      return rows.map((row) => ({
+        id: row.id,
+        goodsId: row.goods_id,
+        goodsName: row.name,
+        pic: parseJsonArray<string>(row.pics)[0] ?? "",
+        createdAt: Number(row.created_at),
+      }));
+    },
+
+    async cartLines(userId) {
+      const rows = await db
+        .selectFrom("cart_items")
+        .innerJoin("goods", "goods.id", "cart_items.goods_id")
+        .select([
+          "cart_items.id",
+          "cart_items.goods_id",
+          "cart_items.sku_key",
+          "cart_items.number",
+          "cart_items.selected",
+          "goods.name",
+          "goods.pics",
+          "goods.price",
+          "goods.stock",
+          "goods.options",
+        ])
+        .where("cart_items.user_id", "=", userId)
+        .orderBy("cart_items.id")
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        goodsId: row.goods_id,
+        skuKey: row.sku_key,
+        number: row.number,
+        selected: row.selected === 1,
+        goods: {
+          name: row.name,
+          pics: parseJsonArray<string>(row.pics),
+          price: row.price,
+          stock: row.stock,
+          options: parseJsonArray<SkuOption>(row.options),
+        },
+      }));
+    },
+    async addToCart(tenantId, userId, line, now) {
+      // One upsert: parallel adds to one line serialize on its unique key, and
+      // the WHERE keeps the sum within `max` without a read-then-write race.
+      const row = await db
+        .insertInto("cart_items")
+        .values({
+          tenant_id: tenantId,
+          user_id: userId,
+          goods_id: line.goodsId,
+          sku_key: line.skuKey,
+          number: line.number,
+          selected: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(["user_id", "goods_id", "sku_key"])
+            .doUpdateSet((eb) => ({ number: eb("cart_items.number", "+", eb.ref("excluded.number")), updated_at: now }))
+            .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", line.max)),
+        )
+        .returning("id")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async setCartNumber(userId, lineId, number, now) {
+      await db.updateTable("cart_items").set({ number, updated_at: now }).where("user_id", "=", userId).where("id", "=", lineId).execute();
+    },
+    async selectCartLines(userId, lineIds, selected, now) {
+      return withOwnLines(userId, lineIds, (trx) =>
+        trx.updateTable("cart_items").set({ selected: selected ? 1 : 0, updated_at: now })
+          .where("user_id", "=", userId).where("id", "in", lineIds).execute(),
+      );
+    },
+    async removeCartLines(userId, lineIds) {
+      return withOwnLines(userId, lineIds, (trx) =>
+        trx.deleteFrom("cart_items").where("user_id", "=", userId).where("id", "in", lineIds).execute(),
+      );
+    },
+    async emptyCart(userId) {
+      await db.deleteFrom("cart_items").where("user_id", "=", userId).execute();
+    },
+  };
+}
