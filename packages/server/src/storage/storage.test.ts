@@ -38,7 +38,7 @@ for (const backend of backends) {
       const opened = await backend.open();
       cleanup = opened.cleanup;
       storage = openStorage(opened.url);
-      assert.deepEqual(await storage.migrate(), ["0001_login_core"]);
+      assert.deepEqual(await storage.migrate(), ["0001_login_core", "0002_shop"]);
       assert.deepEqual(await storage.migrate(), [], "migrating twice is a no-op");
       tenantId = (await storage.ensureTenant("conformance", now)).id;
     });
@@ -112,6 +112,49 @@ for (const backend of backends) {
       await storage.renewSession((await storage.findSessionByTokenHash("h4"))!.id, now + 99_999, now + 30);
       assert.equal((await storage.findSessionByTokenHash("h4"))?.expiresAt, now + 1000, "a revoked session is not renewed");
       await assert.rejects(storage.createSession({ ...base, tokenHash: "h2" }, 3), "token hashes are unique");
+    });
+
+    test("goods: save updates by name, nameLike is case-insensitive and takes % and _ literally", async () => {
+      const category = await storage.ensureCategory(tenantId, "数码", now);
+      assert.equal((await storage.ensureCategory(tenantId, "数码", now)).id, category.id);
+      const base = { categoryId: category.id, pics: ["https://p/1.jpg"], price: 100, originalPrice: 100, stock: 3, content: "", options: [] };
+      const first = await storage.saveGoods(tenantId, { ...base, name: "USB Cable 100%" }, now);
+      assert.equal(first.created, true);
+      const again = await storage.saveGoods(tenantId, { ...base, name: "USB Cable 100%", price: 250 }, now + 1);
+      assert.deepEqual(again, { id: first.id, created: false });
+      assert.equal((await storage.findGoods(tenantId, first.id))?.price, 250);
+      await storage.saveGoods(tenantId, { ...base, name: "usb_hub" }, now);
+      await storage.saveGoods(tenantId, { ...base, name: "Charger" }, now);
+      const names = async (nameLike: string) =>
+        (await storage.listGoods(tenantId, { offset: 0, limit: 10, nameLike })).map((g) => g.name);
+      assert.deepEqual(await names("usb"), ["USB Cable 100%", "usb_hub"]);
+      assert.deepEqual(await names("0%"), ["USB Cable 100%"]);
+      assert.deepEqual(await names("b_h"), ["usb_hub"]);
+      assert.deepEqual(await names("b%h"), []);
+      assert.equal(await storage.countGoods(tenantId), 3);
+      assert.deepEqual((await storage.listGoods(tenantId, { offset: 1, limit: 1 })).length, 1);
+    });
+
+    test("cart: the upsert adds to one line and never passes max", async () => {
+      const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-cart" }, now);
+      const { id: goodsId } = await storage.saveGoods(
+        tenantId,
+        { categoryId: null, name: "cart goods", pics: [], price: 100, originalPrice: 100, stock: 10, content: "", options: [] },
+        now,
+      );
+      const line = { goodsId, skuKey: "", number: 4, max: 10 };
+      assert.equal(await storage.addToCart(tenantId, user.id, line, now), true);
+      assert.equal(await storage.addToCart(tenantId, user.id, line, now), true);
+      assert.equal(await storage.addToCart(tenantId, user.id, line, now), false, "12 > 10");
+      assert.equal(await storage.addToCart(tenantId, user.id, { ...line, skuKey: "1:2" }, now), true);
+      const lines = await storage.cartLines(user.id);
+      assert.deepEqual(lines.map((l) => [l.skuKey, l.number, l.selected]), [["", 8, true], ["1:2", 4, true]]);
+      assert.equal(await storage.removeCartLines(user.id, [lines[0].id, 999_999]), false);
+      assert.equal((await storage.cartLines(user.id)).length, 2, "all or nothing");
+      assert.equal(await storage.selectCartLines(user.id, [lines[1].id], false, now), true);
+      assert.equal((await storage.cartLines(user.id))[1].selected, false);
+      await storage.emptyCart(user.id);
+      assert.deepEqual(await storage.cartLines(user.id), []);
     });
 
     test("ping answers", async () => {
