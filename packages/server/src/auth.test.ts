@@ -200,5 +200,15 @@ describe("bad input gets code 300 and a message naming the field, never a 500", 
     assert.equal(detail.nick, "Olga");
     assert.equal(detail.avatarUrl, "https://example.com/o.png");
     assert.equal((await h.post("/shop-a/user/modify", { nick: "x" })).body.code, 2000);
+
+    // the fill-in flow, as apifm-wxapi sends it: a form, unused fields empty
+    const nick = `  ${"😀".repeat(2)}${"字".repeat(30)}  `;
+    const fill = { token, nick, avatarUrl: "http://example.com/a.png", gender: 2, city: " 广州 ", province: "广东", extJsonStr: "" };
+    assert.equal((await h.post("/shop-a/user/modify", fill, { form: true })).body.code, 0, "32 characters (emoji count once) fit");
+    const filled = (await h.get("/shop-a/user/detail", { token })).body.data.base;
+    assert.deepEqual(
+      [filled.nick, filled.avatarUrl, filled.gender, filled.city, filled.province],
+      [nick.trim(), "http://example.com/a.png", 2, "广州", "广东"],
+    );
   });
 });
