@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { Presets, SingleBar } from "cli-progress";
+import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } from "./catalogue/import";
 import { ConfigError, loadConfig, SUBDOMAIN_PATTERN } from "./config";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
@@ -12,6 +14,12 @@ Usage:
   wegate tenant add <subDomain> --appid <wx...> --secret <appSecret>
                                                           add a tenant (or another mini program to one)
   wegate tenant list                                      list tenants and their appids
+  wegate goods import <file.json|file.csv> [--tenant <subDomain>]
+                                                          add or update goods (matched by name) in a tenant,
+                                                          DEFAULT_TENANT unless --tenant; bad rows are reported
+                                                          and skipped, good rows are saved. Exit status: 0 all
+                                                          rows imported, 1 some rows failed or nothing could be
+                                                          imported (unreadable file, unknown tenant)
   wegate help
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, WEGATE_SECRET,
@@ -98,7 +106,48 @@ async function tenant(args: string[]) {
   }
 }
 
+async function goods(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { tenant: { type: "string" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [action, file, ...extra] = parsed.positionals;
+  if (action !== "import") throw new UsageError(`unknown goods action "${action ?? ""}"`);
+  if (!file || extra.length) throw new UsageError("goods import needs one file: wegate goods import <file.json|file.csv>");
+  const config = loadConfig();
+  const subDomain = parsed.values.tenant ?? config.defaultTenant;
+  const rows = readCatalogueFile(file);
+  const storage = openStorage(config.databaseUrl);
+  try {
+    await storage.migrate();
+    // The default tenant is the one `serve` creates at start; any other must have been added.
+    const tenant = subDomain === config.defaultTenant ? await storage.ensureTenant(subDomain, Date.now()) : await storage.findTenant(subDomain);
+    if (!tenant) throw new CommandError(`no tenant "${subDomain}": see wegate tenant list, or add it with wegate tenant add`);
+
+    process.stderr.write(`importing ${rows.length} ${rows.length === 1 ? "row" : "rows"} from ${file} into tenant ${subDomain}\n`);
+    // A bar only on a terminal: redrawn lines would fill a log file or a CI page.
+    const bar = process.stderr.isTTY
+      ? new SingleBar({ stream: process.stderr, format: "[{bar}] {value}/{total} rows", hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
+      : undefined;
+    bar?.start(rows.length, 0);
+    let report;
+    try {
+      report = await importCatalogue(storage, tenant.id, rows, { now: Date.now(), onProgress: (done) => bar?.update(done) });
+    } finally {
+      bar?.stop();
+    }
+    console.log(formatReport(report));
+    if (report.failed.length > 0) process.exitCode = 1;
+  } finally {
+    await storage.close();
+  }
+}
+
 class UsageError extends Error {}
+/** A command that cannot run as asked; the message says why, no usage text needed. */
+class CommandError extends Error {}
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
@@ -109,6 +158,8 @@ async function main(argv: string[]) {
       return migrate();
     case "tenant":
       return tenant(rest);
+    case "goods":
+      return goods(rest);
     case undefined:
     case "help":
     case "--help":
@@ -121,7 +172,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof CommandError || error instanceof CatalogueFileError) {
     console.error(`wegate: ${error.message}`);
     if (error instanceof UsageError) console.error(`\n${USAGE}`);
   } else {

@@ -2,6 +2,8 @@ import { createHmac } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { WechatWorld } from "@wegate/wechat-sim";
 import { createServer, SIMULATOR_PREFIX } from "./app";
+import { describeFailure } from "./catalogue/import";
+import { seedDemoCatalogue } from "./catalogue/demo";
 import type { Config } from "./config";
 import type { LogOptions } from "./http/logging";
 import { createSecretBox } from "./secret-box";
@@ -35,7 +37,8 @@ function loopbackOrigin(app: FastifyInstance): string {
 /**
  * Opens storage, migrates, makes sure the default tenant and its mini program
  * exist, and listens. In demo mode the WeChat simulator is served by the same
- * server at /_sim and the default tenant talks to it over loopback HTTP.
+ * server at /_sim, the default tenant talks to it over loopback HTTP, and the
+ * default tenant gets the demo catalogue while it has no goods.
  */
 export async function start(config: Config, options: { logger?: LogOptions | false; clock?: () => number } = {}): Promise<Running> {
   const clock = options.clock ?? Date.now;
@@ -46,6 +49,8 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
     const tenant = await storage.ensureTenant(config.defaultTenant, clock());
     const app = config.wechatApp ?? { appid: DEMO_APPID, secret: demoAppSecret(config.secret) };
     await storage.saveApp(tenant.id, { appid: app.appid, secretEnc: secretBox.seal(app.secret) }, clock());
+
+    const seeded = config.demo ? await seedDemoCatalogue(storage, tenant.id, clock()) : undefined;
 
     const embedded = config.demo && !config.wechatApiBaseUrl;
     const world = embedded ? new WechatWorld({ clock }) : undefined;
@@ -63,6 +68,11 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
         timeoutMs: config.wechatTimeoutMs,
       },
     });
+    if (seeded) {
+      server.log.info({ tenant: config.defaultTenant, created: seeded.created }, "seeded the demo catalogue");
+      // Only two instances starting at once on an empty database can get here.
+      if (seeded.failed.length) server.log.warn({ failed: seeded.failed.map(describeFailure) }, "demo catalogue rows were not imported");
+    }
     await server.listen({ port: config.port, host: config.host });
     origin = loopbackOrigin(server);
     return {
