@@ -7,9 +7,11 @@ import { signedUserInfo } from "./user-info";
 import { WechatWorld, type SimFault, type WechatWorldOptions } from "./world";
 
 export const CODE2SESSION_PATH = "/sns/jscode2session";
-// More WeChat endpoints go here the same way (a path constant + wechatRoute):
-// POST /cgi-bin/stable_token, GET /cgi-bin/token,
-// POST /wxa/business/getuserphonenumber, GET /wxa/checksession.
+export const STABLE_TOKEN_PATH = "/cgi-bin/stable_token";
+export const TOKEN_PATH = "/cgi-bin/token";
+export const GET_USER_PHONE_NUMBER_PATH = "/wxa/business/getuserphonenumber";
+export const CHECK_SESSION_PATH = "/wxa/checksession";
+export const RESET_USER_SESSION_KEY_PATH = "/wxa/resetusersessionkey";
 
 export interface WechatSimPluginOptions {
   world: WechatWorld;
@@ -34,6 +36,26 @@ export async function wechatSimPlugin(app: FastifyInstance, options: WechatSimPl
     };
 
   app.get(CODE2SESSION_PATH, wechatRoute(CODE2SESSION_PATH, (request) => world.code2Session(firstValues(request.query))));
+  app.post(
+    STABLE_TOKEN_PATH,
+    wechatRoute(STABLE_TOKEN_PATH, (request) => {
+      const body = jsonObject(request.body);
+      return body ? world.stableToken(body) : dataFormatError();
+    }),
+  );
+  app.get(TOKEN_PATH, wechatRoute(TOKEN_PATH, (request) => world.token(firstValues(request.query))));
+  app.post(
+    GET_USER_PHONE_NUMBER_PATH,
+    wechatRoute(GET_USER_PHONE_NUMBER_PATH, (request) => {
+      const body = jsonObject(request.body);
+      return body ? world.getUserPhoneNumber(firstValues(request.query).access_token, body) : dataFormatError();
+    }),
+  );
+  app.get(CHECK_SESSION_PATH, wechatRoute(CHECK_SESSION_PATH, (request) => world.checkSession(firstValues(request.query))));
+  app.get(
+    RESET_USER_SESSION_KEY_PATH,
+    wechatRoute(RESET_USER_SESSION_KEY_PATH, (request) => world.resetUserSessionKey(firstValues(request.query))),
+  );
 
   // Developer helpers for curl demos; not WeChat APIs.
   app.post("/__sim/login", async (request, reply) => {
@@ -96,6 +118,26 @@ function firstValues(query: unknown): Record<string, string | undefined> {
     values[name] = typeof first === "string" ? first : undefined;
   }
   return values;
+}
+
+/**
+ * WeChat reads a POST body as JSON whatever its content-type says, so a body
+ * sent as text/plain (as some SDKs do) still counts.
+ */
+function jsonObject(body: unknown): Record<string, unknown> | undefined {
+  let value = body;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function dataFormatError() {
+  return wechatErrorBody(47001, "data format error");
 }
 
 function devTarget(world: WechatWorld, body: unknown): { appid: string; user: string } | { error: string } {

@@ -1,3 +1,4 @@
+import { encryptedPhoneNumber } from "./phones";
 import { wxRequest, type WxRequestOptions, type WxRequestTask } from "./request";
 import { plainUserInfo, signedUserInfo, type SimSignedUserInfo } from "./user-info";
 import { wxAsync, wxFail, type WxAsyncApi } from "./wx-async";
@@ -10,6 +11,8 @@ export interface CreateWxOptions {
   user?: string;
   /** What the user taps in wx.showModal; default true (confirm). */
   modalConfirm?: boolean;
+  /** Whether the user allows sharing the phone number in getPhoneNumber; default true. */
+  phoneConsent?: boolean;
 }
 
 export interface WxOk {
@@ -17,6 +20,13 @@ export interface WxOk {
 }
 
 export type WxUserInfoResult = SimSignedUserInfo & WxOk;
+
+/** What bindgetphonenumber receives: the current-style code plus the old-style encrypted number. */
+export interface WxPhoneNumberResult extends WxOk {
+  code: string;
+  encryptedData: string;
+  iv: string;
+}
 
 export interface SimWxState {
   /** Every wx API called, in order, e.g. ["login", "getUserInfo", "request"]. */
@@ -38,6 +48,11 @@ export interface SimWx {
   /** With `withCredentials: false` only userInfo, rawData and errMsg come back (typed for the usual case). */
   getUserInfo: WxAsyncApi<{ withCredentials?: boolean; lang?: string }, WxUserInfoResult>;
   getUserProfile: WxAsyncApi<{ desc?: string; lang?: string }, WxUserInfoResult>;
+  /**
+   * Not a wx API on the phone: stands for the user tapping `<button
+   * open-type="getPhoneNumber">`, whose bindgetphonenumber event carries this.
+   */
+  getPhoneNumber: WxAsyncApi<NoOptions, WxPhoneNumberResult>;
   showToast: WxAsyncApi<{ title: string; icon?: string; image?: string; duration?: number; mask?: boolean }, WxOk>;
   showModal: WxAsyncApi<
     { title?: string; content?: string; showCancel?: boolean; cancelText?: string; confirmText?: string; editable?: boolean },
@@ -60,7 +75,7 @@ export interface SimWx {
 
 /** The mini program's `wx`, backed by a simulated WeChat world, so tests run the real client flow. */
 export function createWx(options: CreateWxOptions): SimWx {
-  const { world, appid, user = "user-1", modalConfirm = true } = options;
+  const { world, appid, user = "user-1", modalConfirm = true, phoneConsent = true } = options;
   const state: SimWxState = { calls: [], toasts: [], modals: [], loading: undefined, storage: new Map(), user, appid };
   const record = (api: string) => state.calls.push(api);
   const api = <O extends object, T>(name: string, body: (options: O) => T | Promise<T>) => wxAsync<O, T>(name, record, body);
@@ -86,6 +101,12 @@ export function createWx(options: CreateWxOptions): SimWx {
     getUserProfile: api("getUserProfile", ({ desc }: { desc?: string }) => {
       if (!desc) throw wxFail("getUserProfile", "desc is required");
       return credentials("getUserProfile");
+    }),
+    getPhoneNumber: api("getPhoneNumber", () => {
+      if (!phoneConsent) throw wxFail("getPhoneNumber", "user deny");
+      const encrypted = encryptedPhoneNumber(world, appid, user);
+      if (!encrypted) throw wxFail("getPhoneNumber", "no session");
+      return { errMsg: "getPhoneNumber:ok", code: world.phoneCode(appid, user), ...encrypted };
     }),
     showToast: api("showToast", (toast: object) => {
       state.toasts.push(withoutCallbacks(toast));

@@ -5,7 +5,7 @@
  */
 export type WechatErrorKind =
   // code2Session / phone codes
-  | "invalid_code" // 40029: unknown or expired code
+  | "invalid_code" // 40029: unknown or expired code; 40013 from getuserphonenumber: code of another appid
   | "code_used" // 40163: code already exchanged
   | "rate_limited" // 45011: too many calls for this user
   | "risk_blocked" // 40226: high-risk user blocked by WeChat

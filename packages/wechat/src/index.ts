@@ -1,3 +1,12 @@
+export {
+  createAccessTokenManager,
+  createMemoryAccessTokenStore,
+  type AccessTokenManager,
+  type AccessTokenManagerOptions,
+  type AccessTokenStore,
+  type CachedAccessToken,
+  type FetchedAccessToken,
+} from "./access-token";
 export { createWechatClient, type WechatClient, type WechatClientOptions } from "./client";
 export { code2Session, type Code2SessionResult } from "./code2session";
 export {
@@ -13,4 +22,7 @@ export {
   type Watermark,
 } from "./crypto";
 export { errorFromErrcode, isWechatError, WechatError, type WechatErrorKind } from "./errors";
+export { getPhoneNumber, type PhoneNumber } from "./phone-number";
+export { checkSessionKey, resetUserSessionKey } from "./session-key";
+export { stableToken } from "./stable-token";
 export { callWechat, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type Clock, type Fetch, type TransportOptions } from "./http";
