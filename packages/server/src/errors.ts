@@ -33,6 +33,8 @@ const catalogue = {
   wechatTimeout: { code: 30006, status: 504, zh: "微信服务响应超时，请稍后再试", en: "WeChat did not answer in time" },
   decryptFailed: { code: 30007, status: 400, zh: "数据解密失败，请重新授权", en: "Could not decrypt the data (stale session_key or tampered data)" },
   watermarkMismatch: { code: 30007, status: 400, zh: "数据来源校验失败，请重新授权", en: "The encrypted data was made for another app" },
+  phoneCodeInvalid: { code: 30008, status: 400, zh: "手机号授权已失效，请重新授权", en: "Invalid, expired or used getPhoneNumber code" },
+  noSessionKey: { code: 30011, status: 400, zh: "登录状态已变化，请重新授权", en: "No session_key for this user: send a fresh wx.login code with the data" },
   wechatMisconfigured: { code: 30009, status: 502, zh: "小程序配置错误，请联系管理员", en: "The mini program's WeChat credentials are wrong or not allowed" },
   wechatError: { code: 30010, status: 502, zh: "微信服务异常，请稍后再试", en: "WeChat returned an unexpected error" },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -1,4 +1,4 @@
-import { type Clock, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
+import { type Clock, createAccessTokenManager, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
 import { ApiError } from "./errors";
 import type { SecretBox } from "./secret-box";
 import type { Storage, Tenant } from "./storage/storage";
@@ -36,6 +36,9 @@ export function createTenantDirectory(options: {
   const { storage, secretBox, wechat, clock } = options;
   const cacheMs = options.cacheMs ?? 10_000;
   const cache = new Map<string, { tenant: TenantContext; until: number }>();
+  // One per process, outliving the clients a cache reload recreates: each
+  // appid's access_token is fetched once and shared by every request.
+  const accessTokens = createAccessTokenManager({ clock });
 
   async function load(subDomain: string): Promise<TenantContext | undefined> {
     const tenant = await storage.findTenant(subDomain);
@@ -48,6 +51,7 @@ export function createTenantDirectory(options: {
         fetch: wechat.fetch,
         timeoutMs: wechat.timeoutMs,
         clock,
+        accessTokens,
       }),
     );
     return {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { SUBDOMAIN_PATTERN } from "../config";
 import { ApiError } from "../errors";
 import { cartRoutes } from "../routes/cart";
+import { phoneRoutes } from "../routes/phone";
 import { shopRoutes } from "../routes/shop";
 import { userRoutes } from "../routes/user";
 import { wxappRoutes } from "../routes/wxapp";
@@ -41,6 +42,7 @@ export async function tenantScope(app: FastifyInstance) {
   app.addHook("preValidation", normalizeParams);
   await app.register(wxappRoutes);
   await app.register(userRoutes);
+  await app.register(phoneRoutes);
   await app.register(shopRoutes);
   await app.register(cartRoutes);
 }
