@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { ACCESS_TOKEN_OVERLAP_MS, ACCESS_TOKEN_TTL_MS } from "./access-tokens";
-import { GET_USER_PHONE_NUMBER_PATH, STABLE_TOKEN_PATH, startWechatSim, TOKEN_PATH } from "./server";
-import { WechatWorld } from "./world";
-
-const APPID = "wx1111111111111111";
-const OTHER_APPID = "wx2222222222222222";
-const SECRET = "secret-one";
+import { GET_USER_PHONE_NUMBER_PATH, STABLE_TOKEN_PATH, TOKEN_PATH } from "./server";
+import { APPID, OTHER_APPID, SECRET, startTestSim } from "./test-support";
 
 type Body = Record<string, any>;
 
 async function setup(t: TestContext) {
-  const clock = { now: Date.UTC(2026, 0, 1) };
-  const world = new WechatWorld({ clock: () => clock.now });
-  world.addApp({ appid: APPID, secret: SECRET });
-  world.addApp({ appid: OTHER_APPID, secret: SECRET });
-  const sim = await startWechatSim({ world });
-  t.after(() => sim.close());
+  const { clock, world, sim } = await startTestSim(t);
 
   const stableToken = async (body: object = {}) => {
     const request = { grant_type: "client_credential", appid: APPID, secret: SECRET, ...body };

@@ -2,25 +2,17 @@ import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { decryptData } from "@wegate/wechat";
 import { defaultPhone } from "./phones";
-import { GET_USER_PHONE_NUMBER_PATH, startWechatSim } from "./server";
-import { WechatWorld } from "./world";
+import { GET_USER_PHONE_NUMBER_PATH } from "./server";
+import { APPID, OTHER_APPID, startTestSim } from "./test-support";
 import { createWx } from "./wx";
 import type { WxFail } from "./wx-async";
 
-const APPID = "wx1111111111111111";
-const OTHER_APPID = "wx2222222222222222";
-const SECRET = "secret-one";
 const NOW = Date.UTC(2026, 0, 1, 8, 0, 0, 999);
 
 type Body = Record<string, any>;
 
 async function setup(t: TestContext) {
-  const clock = { now: NOW };
-  const world = new WechatWorld({ clock: () => clock.now });
-  world.addApp({ appid: APPID, secret: SECRET });
-  world.addApp({ appid: OTHER_APPID, secret: SECRET });
-  const sim = await startWechatSim({ world });
-  t.after(() => sim.close());
+  const { clock, world, sim } = await startTestSim(t, NOW);
   /** accessToken null sends none. */
   const getPhone = async (code: unknown, accessToken: string | null = world.accessTokenFor(APPID)) => {
     const query = accessToken === null ? "" : `?access_token=${encodeURIComponent(accessToken)}`;
