@@ -44,6 +44,10 @@ function banner(url: string, config: ReturnType<typeof loadConfig>): string {
       `  code=$(curl -s -X POST ${url}/_sim/__sim/login -d user=alice | sed -E 's/.*"code":"([^"]+)".*/\\1/')`,
       `  curl -s -X POST ${url}/${tenant}/user/wxapp/authorize -d code=$code`,
       `  curl -s "${url}/${tenant}/user/check-token?token=<token from above>"`,
+      "",
+      "The demo shop's goods, and a cart behind the token:",
+      `  curl -s -X POST ${url}/${tenant}/shop/goods/list`,
+      `  curl -s -X POST ${url}/${tenant}/shopping-cart/add -d token=<token> -d goodsId=2 -d number=2`,
     );
   } else {
     lines.push(`  WeChat       ${config.wechatApiBaseUrl} (appid ${config.wechatApp?.appid ?? "-"})`);

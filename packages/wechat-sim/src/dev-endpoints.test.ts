@@ -39,6 +39,16 @@ test("POST /__sim/login accepts a form body with an explicit appid", async (t) =
   assert.equal((await client.code2Session(code)).openid, world.openid(APPID, "bob"));
 });
 
+test("POST /__sim/phone-code gives a getPhoneNumber code that getPhoneNumber accepts", async (t) => {
+  const { world, postJson, client } = await setup(t);
+  world.setPhone("alice", { countryCode: "86", purePhoneNumber: "13800000009" });
+  const response = await postJson("/__sim/phone-code", { user: "alice" });
+  assert.equal(response.status, 200);
+  const { code } = (await response.json()) as { code: string };
+  assert.equal((await client.getPhoneNumber(code)).purePhoneNumber, "13800000009");
+  assert.equal((await postJson("/__sim/phone-code", {})).status, 400);
+});
+
 test("POST /__sim/user-info gives getUserInfo's data, made with the current session_key", async (t) => {
   const { postJson, client } = await setup(t);
   const { code } = (await (await postJson("/__sim/login", { user: "alice" })).json()) as { code: string };

@@ -70,6 +70,11 @@ export async function wechatSimPlugin(app: FastifyInstance, options: WechatSimPl
     if (!result) return reply.code(409).send({ error: "no live session_key for this user; POST /__sim/login first" });
     return result;
   });
+  app.post("/__sim/phone-code", async (request, reply) => {
+    const target = devTarget(world, request.body);
+    if ("error" in target) return reply.code(400).send(target);
+    return { code: world.phoneCode(target.appid, target.user) };
+  });
 
   // Unknown paths are recorded so a test notices a client calling something WeChat does not have.
   app.setNotFoundHandler(async (request, reply) => {
