@@ -62,6 +62,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       secretBox,
       clock,
       logger: options.logger ?? { level: config.logLevel },
+      sessionPolicy: { ttlSeconds: config.tokenTtlSeconds, maxAgeSeconds: config.tokenMaxAgeSeconds },
       simulator: world,
       wechat: {
         baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,

@@ -34,7 +34,8 @@ export function createSessions(options: { storage: Storage; clock: Clock; policy
   const policy = { ...DEFAULT_SESSION_POLICY, ...options.policy };
   const ttl = policy.ttlSeconds * 1000;
   const maxAge = policy.maxAgeSeconds * 1000;
-  const renewEvery = policy.renewEverySeconds * 1000;
+  // A short TTL (minutes) must still slide: renew at least twice per TTL.
+  const renewEvery = Math.min(policy.renewEverySeconds * 1000, ttl / 2);
 
   async function live(tenantId: number, token: string | undefined, now: number): Promise<Session | undefined> {
     if (!token || !isWellFormedToken(token)) return undefined;

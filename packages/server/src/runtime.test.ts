@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadConfig } from "./config";
+import { DEMO_APPID, start } from "./runtime";
+import { fakeClock } from "./testing/harness";
+
+test("start() applies TOKEN_TTL_SECONDS and TOKEN_MAX_AGE_SECONDS from the environment", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wegate-runtime-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, "wegate.db")}`, PORT: "0", TOKEN_TTL_SECONDS: "120", TOKEN_MAX_AGE_SECONDS: "300" });
+  const clock = fakeClock();
+  const running = await start(config, { logger: false, clock });
+  t.after(() => running.close());
+
+  const login = async () => {
+    const code = running.world!.login(DEMO_APPID, "tina");
+    const reply = await fetch(`${running.url}/demo/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) });
+    return ((await reply.json()) as { data: { token: string } }).data.token;
+  };
+  const check = async (token: string) =>
+    ((await (await fetch(`${running.url}/demo/user/check-token?token=${token}`)).json()) as { code: number }).code;
+
+  const idle = await login();
+  clock.advance(121_000);
+  assert.equal(await check(idle), 2000, "unused for longer than the TTL");
+
+  const busy = await login();
+  for (let elapsed = 0; elapsed < 280; elapsed += 60) {
+    assert.equal(await check(busy), 0, `in use, ${elapsed} s after login`);
+    clock.advance(60_000);
+  }
+  clock.advance(20_000);
+  assert.equal(await check(busy), 2000, "past the max age however often it is used");
+});
