@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import formbody from "@fastify/formbody";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -11,6 +12,7 @@ import { type LogOptions, loggerOptions } from "./http/logging";
 import { tenantScope } from "./http/tenant-scope";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
+import { createRedisAccessTokenStore } from "./redis";
 import { createSessions, type SessionPolicy } from "./sessions";
 import type { Storage } from "./storage/storage";
 import { createTenantDirectory, type WechatTransport } from "./tenants";
@@ -28,6 +30,10 @@ export interface ServerOptions {
   /** Serve this simulated WeChat at SIMULATOR_PREFIX (demo mode). */
   simulator?: WechatWorld;
   tenantCacheMs?: number;
+  /** REDIS_URL's client: access_tokens are shared through it, and /readyz checks it. */
+  redis?: Redis;
+  /** Prefix of wegate's Redis keys (default "wegate:"), so several deployments or test runs can share one Redis. */
+  redisPrefix?: string;
 }
 
 /** Where the embedded simulator is mounted in demo mode. */
@@ -48,8 +54,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.decorate("sessions", createSessions({ storage: options.storage, clock, policy: options.sessionPolicy }));
   app.decorate(
     "tenants",
-    createTenantDirectory({ storage: options.storage, secretBox: options.secretBox, wechat: options.wechat, clock, cacheMs: options.tenantCacheMs }),
+    createTenantDirectory({
+      storage: options.storage,
+      secretBox: options.secretBox,
+      wechat: options.wechat,
+      clock,
+      cacheMs: options.tenantCacheMs,
+      accessTokenStore:
+        options.redis &&
+        createRedisAccessTokenStore(options.redis, {
+          secretBox: options.secretBox,
+          prefix: options.redisPrefix,
+          onError: (error) => app.log.warn({ err: error }, "Redis unavailable: access_token not shared this time"),
+        }),
+    }),
   );
+  app.decorate("redis", options.redis);
   app.decorateRequest("tenant", null as never);
   app.decorateRequest("session", null as never);
 

@@ -23,7 +23,7 @@ Usage:
   wegate help
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, WEGATE_SECRET,
-DEFAULT_TENANT, WECHAT_APPID, WECHAT_APP_SECRET, WECHAT_API_BASE_URL,
+DEFAULT_TENANT, WECHAT_APPID, WECHAT_APP_SECRET, WECHAT_API_BASE_URL, REDIS_URL,
 TOKEN_TTL_SECONDS, TOKEN_MAX_AGE_SECONDS, LOG_LEVEL (see README.md).`;
 
 function banner(url: string, config: ReturnType<typeof loadConfig>): string {
@@ -35,6 +35,7 @@ function banner(url: string, config: ReturnType<typeof loadConfig>): string {
     `  API docs     ${url}/docs`,
     `  health       ${url}/healthz  ${url}/readyz`,
     `  database     ${config.databaseUrl}`,
+    `  cache        ${config.redisUrl ? `Redis at ${new URL(config.redisUrl).host} (access_tokens shared by every instance)` : "in-process (set REDIS_URL to share access_tokens between instances)"}`,
   ];
   if (config.demo && !config.wechatApiBaseUrl) {
     lines.push(

@@ -43,7 +43,9 @@ test("production: exactly these variable names", () => {
     PORT: "8080",
     TOKEN_TTL_SECONDS: "3600",
     TOKEN_MAX_AGE_SECONDS: "86400",
+    REDIS_URL: "redis://127.0.0.1:6379/2",
   });
+  assert.equal(config.redisUrl, "redis://127.0.0.1:6379/2");
   assert.equal(config.demo, false);
   assert.deepEqual(config.wechatApp, { appid: "wx123", secret: "s3cret" });
   assert.equal(config.wechatApiBaseUrl, "http://127.0.0.1:9999");
@@ -65,6 +67,7 @@ test("bad settings fail at start with a message that says what to do", () => {
     [{ WEGATE_SECRET: secret, DEFAULT_TENANT: "Bad Tenant" }, /DEFAULT_TENANT/],
     [{ WEGATE_SECRET: secret, WECHAT_API_BASE_URL: "ftp://x" }, /WECHAT_API_BASE_URL/],
     [{ WEGATE_SECRET: secret, TOKEN_TTL_SECONDS: "7200", TOKEN_MAX_AGE_SECONDS: "3600" }, /TOKEN_MAX_AGE_SECONDS/],
+    [{ WEGATE_SECRET: secret, REDIS_URL: "127.0.0.1:6379" }, /REDIS_URL must start with redis:\/\//],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig({ DATABASE_URL: "sqlite::memory:", ...env }), (error: unknown) => {

@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...` */
   databaseUrl: string;
+  /** Shared cache (access_tokens and their refresh lock); undefined = in-process. */
+  redisUrl?: string;
   /** Where demo-mode files live (the SQLite file, the generated secret). */
   dataDir: string;
   /** 32-byte key that encrypts session_keys and app secrets at rest. */
@@ -81,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(":")[0]}:..."`);
   }
   const dataDir = sqliteDataDir(databaseUrl) ?? resolve("data");
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://");
 
   const defaultTenant = env.DEFAULT_TENANT?.trim() || "demo";
   if (!subDomainRegex.test(defaultTenant)) {
@@ -111,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, "PORT", 3000, 0, 65535),
     host: env.HOST?.trim() || "127.0.0.1",
     databaseUrl,
+    redisUrl,
     dataDir,
     secret,
     secretSource,

@@ -1,4 +1,5 @@
 import type { Clock } from "@wegate/wechat";
+import type { Redis } from "ioredis";
 import type { SecretBox } from "./secret-box";
 import type { Sessions } from "./sessions";
 import type { Session, Storage } from "./storage/storage";
@@ -11,6 +12,8 @@ declare module "fastify" {
     tenants: TenantDirectory;
     secretBox: SecretBox;
     clock: Clock;
+    /** Set when REDIS_URL is. */
+    redis: Redis | undefined;
   }
   interface FastifyRequest {
     /** Set for every route under /{subDomain}. */

@@ -6,6 +6,7 @@ import { describeFailure } from "./catalogue/import";
 import { seedDemoCatalogue } from "./catalogue/demo";
 import type { Config } from "./config";
 import type { LogOptions } from "./http/logging";
+import { connectRedis } from "./redis";
 import { createSecretBox } from "./secret-box";
 import { openStorage, type Storage } from "./storage/storage";
 
@@ -44,6 +45,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   const clock = options.clock ?? Date.now;
   const storage = openStorage(config.databaseUrl);
   const secretBox = createSecretBox(config.secret);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   try {
     await storage.migrate();
     const tenant = await storage.ensureTenant(config.defaultTenant, clock());
@@ -63,6 +65,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       clock,
       logger: options.logger ?? { level: config.logLevel },
       sessionPolicy: { ttlSeconds: config.tokenTtlSeconds, maxAgeSeconds: config.tokenMaxAgeSeconds },
+      redis,
       simulator: world,
       wechat: {
         baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,
@@ -84,10 +87,12 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       async close() {
         await server.close();
         await storage.close();
+        redis?.disconnect();
       },
     };
   } catch (error) {
     await storage.close();
+    redis?.disconnect();
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { type Clock, createAccessTokenManager, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
+import { type AccessTokenStore, type Clock, createAccessTokenManager, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
 import { ApiError } from "./errors";
 import type { SecretBox } from "./secret-box";
 import type { Storage, Tenant } from "./storage/storage";
@@ -32,13 +32,15 @@ export function createTenantDirectory(options: {
   wechat: WechatTransport;
   clock: Clock;
   cacheMs?: number;
+  /** Where access_tokens are kept (Redis for a fleet); in memory by default. */
+  accessTokenStore?: AccessTokenStore;
 }): TenantDirectory {
   const { storage, secretBox, wechat, clock } = options;
   const cacheMs = options.cacheMs ?? 10_000;
   const cache = new Map<string, { tenant: TenantContext; until: number }>();
   // One per process, outliving the clients a cache reload recreates: each
   // appid's access_token is fetched once and shared by every request.
-  const accessTokens = createAccessTokenManager({ clock });
+  const accessTokens = createAccessTokenManager({ clock, store: options.accessTokenStore });
 
   async function load(subDomain: string): Promise<TenantContext | undefined> {
     const tenant = await storage.findTenant(subDomain);

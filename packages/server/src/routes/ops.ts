@@ -1,7 +1,12 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { envelopeFor, langOf, ok } from "../http/envelope";
 import { errors } from "../errors";
 import { EmptyEnvelope } from "./schemas";
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([work, sleep(ms).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)))]);
+}
 
 /** Operations routes, outside any tenant. */
 export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -9,15 +14,25 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     "/readyz",
-    { schema: { tags: ["ops"], summary: "Ready: the database answers", response: { 200: EmptyEnvelope, 503: EmptyEnvelope } } },
+    {
+      schema: {
+        tags: ["ops"],
+        summary: "Ready: the database (and Redis, when configured) answers",
+        response: { 200: EmptyEnvelope, 503: EmptyEnvelope },
+      },
+    },
     async (request, reply) => {
-      try {
-        await app.storage.ping();
-        return ok();
-      } catch (error) {
-        request.log.warn({ err: error }, "readiness check failed: database");
-        return reply.status(503).send(envelopeFor(errors.notReady, langOf(request), "database"));
+      const checks: Array<[string, () => Promise<unknown>]> = [["database", () => app.storage.ping()]];
+      if (app.redis) checks.push(["redis", () => app.redis!.ping()]);
+      for (const [name, check] of checks) {
+        try {
+          await withTimeout(check(), 2000);
+        } catch (error) {
+          request.log.warn({ err: error }, `readiness check failed: ${name}`);
+          return reply.status(503).send(envelopeFor(errors.notReady, langOf(request), name));
+        }
       }
+      return ok();
     },
   );
 };

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { createWx, type RunningSim, type SimWx, startWechatSim, WechatWorld } from "@wegate/wechat-sim";
+import type { Redis } from "ioredis";
 import { createServer } from "../app";
+import { connectRedis } from "../redis";
 import { createSecretBox } from "../secret-box";
 import type { SessionPolicy } from "../sessions";
 import { openStorage, type Storage } from "../storage/storage";
@@ -61,6 +63,10 @@ export interface Harness {
   get<T = any>(path: string, query?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply<T>>;
   /** POST as JSON, or as a form (API Factory's client) with `form: true`. */
   post<T = any>(path: string, params?: Record<string, unknown>, options?: { form?: boolean; headers?: Record<string, string> }): Promise<Reply<T>>;
+  /** The prefix of this harness's Redis keys. */
+  redisPrefix: string;
+  /** Another wegate instance on the same database, simulator and Redis (a second box of a fleet); closed with the harness. */
+  startReplica(): Promise<{ url: string }>;
   close(): Promise<void>;
 }
 
@@ -70,6 +76,8 @@ export interface HarnessOptions {
   sessionPolicy?: Partial<SessionPolicy>;
   logLevel?: string;
   wechatTimeoutMs?: number;
+  /** Share access_tokens through this Redis, as REDIS_URL does. */
+  redisUrl?: string;
 }
 
 function encode(params: Record<string, unknown>): URLSearchParams {
@@ -116,17 +124,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const app = await createServer({
-    storage,
-    secretBox,
-    clock,
-    sessionPolicy: options.sessionPolicy,
-    logger: { level: options.logLevel ?? "info", stream },
-    wechat: { baseURL: () => sim.url, timeoutMs: options.wechatTimeoutMs ?? 2000 },
-  });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const { port } = app.server.address() as { port: number };
-  const url = `http://127.0.0.1:${port}`;
+  const redisClients: Redis[] = [];
+  const redisPrefix = `wegate-test-${randomBytes(6).toString("hex")}:`;
+  const servers: FastifyInstance[] = [];
+  async function listeningServer() {
+    const redis = options.redisUrl ? connectRedis(options.redisUrl) : undefined;
+    if (redis) redisClients.push(redis);
+    const server = await createServer({
+      storage,
+      secretBox,
+      clock,
+      sessionPolicy: options.sessionPolicy,
+      logger: { level: options.logLevel ?? "info", stream },
+      wechat: { baseURL: () => sim.url, timeoutMs: options.wechatTimeoutMs ?? 2000 },
+      redis,
+      redisPrefix,
+    });
+    servers.push(server);
+    await server.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = server.server.address() as { port: number };
+    return { server, url: `http://127.0.0.1:${port}` };
+  }
+  const { server: app, url } = await listeningServer();
 
   return {
     url,
@@ -153,8 +172,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         await fetch(`${url}${path}`, { method: "POST", body, headers: { "content-type": contentType, ...requestOptions.headers } }),
       );
     },
+    redisPrefix,
+    startReplica: async () => ({ url: (await listeningServer()).url }),
     async close() {
-      await app.close();
+      for (const server of servers) await server.close();
+      for (const redis of redisClients) redis.disconnect();
       await sim.close();
       await storage.close();
       await pg?.drop();
