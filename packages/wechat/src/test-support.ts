@@ -1,9 +1,8 @@
 import type { TestContext } from "node:test";
-import { startTestSim } from "@wegate/wechat-sim/testing";
+import { APPID, SECRET, startTestSim } from "@wegate/wechat-sim/testing";
 import { createWechatClient, type WechatClientOptions } from "./client";
 
 export { APPID, OTHER_APPID, rejectsWith, SECRET } from "@wegate/wechat-sim/testing";
-import { APPID, SECRET } from "@wegate/wechat-sim/testing";
 
 /** The test simulator plus a client of APPID on it; clients share the simulator's clock. */
 export async function startSim(t: TestContext) {
