@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every test file (packages/*/src/**/*.test.ts and e2e/**/*.test.ts) with
-// node:test through tsx. Node 20's --test does not expand globs itself.
+// Builds what tests load as built (the SDK's dist, the demo mini program's JS),
+// then runs every test file (packages/*/src/**/*.test.ts and e2e/**/*.test.ts)
+// with node:test through tsx. Node 20's --test does not expand globs itself.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -24,6 +25,11 @@ const files = [...readdirSync(join(root, "packages")).flatMap((p) => testFiles(j
 if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
+}
+const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+if (build.status !== 0) {
+  console.error("build failed");
+  process.exit(build.status ?? 1);
 }
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], { cwd: root, stdio: "inherit" });
 process.exit(result.status ?? 1);

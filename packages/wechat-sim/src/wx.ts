@@ -33,6 +33,8 @@ export interface SimWxState {
   calls: string[];
   toasts: object[];
   modals: object[];
+  /** Page changes asked for, e.g. { api: "navigateTo", url: "/pages/goods-details/index?id=2" }. */
+  navigations: { api: string; url?: string; delta?: number }[];
   /** The options of the loading indicator on screen, if any. */
   loading: object | undefined;
   storage: Map<string, unknown>;
@@ -60,6 +62,10 @@ export interface SimWx {
   >;
   showLoading: WxAsyncApi<{ title: string; mask?: boolean }, WxOk>;
   hideLoading: WxAsyncApi<NoOptions, WxOk>;
+  navigateTo: WxAsyncApi<{ url: string }, WxOk>;
+  redirectTo: WxAsyncApi<{ url: string }, WxOk>;
+  switchTab: WxAsyncApi<{ url: string }, WxOk>;
+  navigateBack: WxAsyncApi<{ delta?: number }, WxOk>;
   getStorage: WxAsyncApi<{ key: string }, { data: any; errMsg: string }>;
   setStorage: WxAsyncApi<{ key: string; data: unknown }, WxOk>;
   removeStorage: WxAsyncApi<{ key: string }, WxOk>;
@@ -76,10 +82,17 @@ export interface SimWx {
 /** The mini program's `wx`, backed by a simulated WeChat world, so tests run the real client flow. */
 export function createWx(options: CreateWxOptions): SimWx {
   const { world, appid, user = "user-1", modalConfirm = true, phoneConsent = true } = options;
-  const state: SimWxState = { calls: [], toasts: [], modals: [], loading: undefined, storage: new Map(), user, appid };
+  const state: SimWxState = { calls: [], toasts: [], modals: [], navigations: [], loading: undefined, storage: new Map(), user, appid };
   const record = (api: string) => state.calls.push(api);
   const api = <O extends object, T>(name: string, body: (options: O) => T | Promise<T>) => wxAsync<O, T>(name, record, body);
   const { storage } = state;
+  // Records where the page wanted to go; tests load that page themselves.
+  const navigation = (name: string) =>
+    api(name, ({ url }: { url: string }) => {
+      if (typeof url !== "string" || !url.startsWith("/")) throw wxFail(name, `url must be an absolute page path`);
+      state.navigations.push({ api: name, url });
+      return { errMsg: `${name}:ok` };
+    });
 
   const credentials = (name: string): WxUserInfoResult => {
     const signed = signedUserInfo(world, appid, user);
@@ -123,6 +136,13 @@ export function createWx(options: CreateWxOptions): SimWx {
     hideLoading: api("hideLoading", () => {
       state.loading = undefined;
       return { errMsg: "hideLoading:ok" };
+    }),
+    navigateTo: navigation("navigateTo"),
+    redirectTo: navigation("redirectTo"),
+    switchTab: navigation("switchTab"),
+    navigateBack: api("navigateBack", ({ delta = 1 }: { delta?: number }) => {
+      state.navigations.push({ api: "navigateBack", delta });
+      return { errMsg: "navigateBack:ok" };
     }),
     getStorage: api("getStorage", ({ key }: { key: string }) => {
       if (!storage.has(key)) throw wxFail("getStorage", "data not found");

@@ -11,6 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { createWx, type RunningSim, type SimWx, startWechatSim, WechatWorld } from "@wegate/wechat-sim";
 import type { Redis } from "ioredis";
 import { createServer } from "../app";
+import { seedDemoCatalogue } from "../catalogue/demo";
 import { connectRedis } from "../redis";
 import { createSecretBox } from "../secret-box";
 import type { SessionPolicy } from "../sessions";
@@ -78,6 +79,8 @@ export interface HarnessOptions {
   wechatTimeoutMs?: number;
   /** Share access_tokens through this Redis, as REDIS_URL does. */
   redisUrl?: string;
+  /** Import the demo catalogue (10 goods, ids 1-10) into tenant a. */
+  demoCatalogue?: boolean;
 }
 
 function encode(params: Record<string, unknown>): URLSearchParams {
@@ -115,6 +118,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const row = await storage.ensureTenant(tenant.subDomain, clock());
     await storage.saveApp(row.id, { appid: tenant.appid, secretEnc: secretBox.seal(tenant.secret) }, clock());
     world.addApp({ appid: tenant.appid, secret: tenant.secret });
+  }
+  if (options.demoCatalogue) {
+    const { id } = (await storage.findTenant(tenants.a.subDomain))!;
+    await seedDemoCatalogue(storage, id, clock());
   }
 
   const logs: string[] = [];

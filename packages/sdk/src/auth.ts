@@ -1,0 +1,145 @@
+import { ErrorCode, failure, isTokenRejected, type Result, success, type WegateError } from "./result";
+import type { LoginSession, TokenStore } from "./token-store";
+import type { Transport } from "./transport";
+import { wxCall, type WxLike, type WxUserProfileResult } from "./wx";
+
+export interface RegisterOptions {
+  /** uid of the user who shared the link; an unknown uid is ignored by the server. */
+  referrer?: number;
+  /** Which wx API supplies the encrypted profile; default "getUserProfile". */
+  profileApi?: "getUserProfile" | "getUserInfo";
+  /** The reason getUserProfile shows the user; default "用于完善会员资料". */
+  desc?: string;
+  /** Extra user fields, a JSON object string (API Factory's postJsonString). */
+  postJsonString?: string;
+}
+
+export interface AuthorizeOptions {
+  referrer?: number;
+  postJsonString?: string;
+}
+
+export interface AuthOptions {
+  /** How a dead token is replaced: "login" (default; an unregistered user must register) or "authorize" (registers silently). */
+  relogin?: "login" | "authorize";
+}
+
+const loginRequired = (cause?: WegateError): WegateError => ({ kind: "login_required", message: "请先登录", cause });
+
+export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, options: AuthOptions = {}) {
+  async function wxLogin(): Promise<Result<string>> {
+    const reply = await wxCall<{ code: string }>((callbacks) => wx.login(callbacks));
+    return reply.ok ? success(reply.value.code) : failure({ kind: "wx", api: "login", message: reply.errMsg });
+  }
+
+  function wxProfile({ profileApi = "getUserProfile", desc = "用于完善会员资料" }: RegisterOptions): Promise<Result<WxUserProfileResult>> {
+    const reply =
+      profileApi === "getUserProfile" && wx.getUserProfile
+        ? wxCall<WxUserProfileResult>((callbacks) => wx.getUserProfile!({ desc, lang: "zh_CN", ...callbacks }))
+        : wxCall<WxUserProfileResult>((callbacks) => wx.getUserInfo!({ withCredentials: true, lang: "zh_CN", ...callbacks }));
+    return reply.then((r) => (r.ok ? success(r.value) : failure({ kind: "wx", api: profileApi, message: r.errMsg })));
+  }
+
+  async function signIn(path: string, params: Record<string, string | number | undefined>): Promise<Result<LoginSession>> {
+    const code = await wxLogin();
+    if (!code.ok) return code;
+    const result = await transport.post<LoginSession>(path, { ...params, code: code.data });
+    if (result.ok) store.save(result.data);
+    return result;
+  }
+
+  /** Logs a registered user in; fails with code 10000 (see needsRegistration) when they are not. */
+  const login = () => signIn("/user/wxapp/login", { type: 2 });
+
+  /** Registers or logs in without asking the user anything (openid only). */
+  const authorize = ({ referrer, postJsonString }: AuthorizeOptions = {}) => signIn("/user/wxapp/authorize", { referrer, postJsonString });
+
+  /**
+   * Registers with the user's profile, then logs in. Call it straight from the
+   * tap handler: getUserProfile only works there.
+   */
+  async function register(registerOptions: RegisterOptions = {}): Promise<Result<LoginSession>> {
+    // wx.login FIRST. A login can change the session_key, and encryptedData is
+    // sealed with the session_key current when it was made; the server decrypts
+    // with the key of this code. Both start now, in this order, so the profile
+    // request also stays inside the user's tap.
+    const pendingCode = wxLogin();
+    const pendingProfile = wxProfile(registerOptions);
+    const [code, profile] = await Promise.all([pendingCode, pendingProfile]);
+    if (!code.ok) return code;
+    if (!profile.ok) return profile;
+    const { referrer, postJsonString } = registerOptions;
+    const registered = await transport.post<{ uid: number }>("/user/wxapp/register/complex", {
+      code: code.data,
+      encryptedData: profile.data.encryptedData,
+      iv: profile.data.iv,
+      referrer,
+      postJsonString,
+    });
+    const alreadyRegistered = !registered.ok && registered.error.kind === "api" && registered.error.code === ErrorCode.notRegistered;
+    if (!registered.ok && !alreadyRegistered) return registered;
+    return login();
+  }
+
+  /** Whether a usable login exists: a stored token, a live WeChat session and the server accepting the token. */
+  async function checkHasLogined(): Promise<boolean> {
+    const token = store.token();
+    if (!token) return false;
+    const session = await wxCall((callbacks) => wx.checkSession(callbacks));
+    if (!session.ok) return false;
+    const check = await transport.get("/user/check-token", { token });
+    if (isTokenRejected(check)) store.clear();
+    return check.ok;
+  }
+
+  /** Revokes the token on the server, then forgets it here (also when the server cannot be reached). */
+  async function logout(): Promise<Result<void>> {
+    const token = store.token();
+    if (!token) return success(undefined);
+    const result = await transport.get<void>("/user/loginout", { token });
+    store.clear();
+    return result;
+  }
+
+  let relogin: Promise<Result<LoginSession>> | undefined;
+
+  /** One silent re-login at a time: every request that finds its token dead waits for the same one. */
+  function reloginOnce(): Promise<Result<LoginSession>> {
+    if (!relogin) {
+      relogin = (options.relogin === "authorize" ? authorize() : login()).then((result) => {
+        relogin = undefined;
+        if (!result.ok) store.clear();
+        return result;
+      });
+    }
+    return relogin;
+  }
+
+  /**
+   * Runs a call that needs the token. If the server rejects the token (2000),
+   * logs in again once, shared with concurrent callers, and retries once; a
+   * second rejection or a failed re-login ends in `login_required`.
+   */
+  async function authorized<T>(call: (token: string) => Promise<Result<T>>): Promise<Result<T>> {
+    const token = store.token();
+    if (!token) return failure(loginRequired());
+    const first = await call(token);
+    if (!isTokenRejected(first)) return first;
+
+    const current = store.token();
+    let fresh: string;
+    if (current && current !== token) {
+      fresh = current; // another request has already logged in again
+    } else {
+      const renewed = await reloginOnce();
+      if (!renewed.ok) return failure(loginRequired(renewed.error));
+      fresh = renewed.data.token;
+    }
+    const retried = await call(fresh);
+    return isTokenRejected(retried) && !retried.ok ? failure(loginRequired(retried.error)) : retried;
+  }
+
+  return { login, register, authorize, checkHasLogined, logout, authorized };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
