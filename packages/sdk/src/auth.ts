@@ -27,6 +27,9 @@ export interface AuthOptions {
 const loginRequired = (cause?: WegateError): WegateError => ({ kind: "login_required", message: "请先登录", cause });
 
 export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, options: AuthOptions = {}) {
+  /** The last re-login, and the dead token it replaced. */
+  let relogin: { deadToken: string; result: Promise<Result<LoginSession>> } | undefined;
+
   async function wxLogin(): Promise<Result<string>> {
     const reply = await wxCall<{ code: string }>((callbacks) => wx.login(callbacks));
     return reply.ok ? success(reply.value.code) : failure({ kind: "wx", api: "login", message: reply.errMsg });
@@ -96,23 +99,26 @@ export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, 
   async function logout(): Promise<Result<void>> {
     const token = store.token();
     if (!token) return success(undefined);
+    // Requests still in flight with this token must not log the user back in.
+    relogin = { deadToken: token, result: Promise.resolve(failure(loginRequired())) };
     const result = await transport.get<void>("/user/loginout", { token });
     store.clear();
     return result;
   }
 
-  let relogin: Promise<Result<LoginSession>> | undefined;
-
-  /** One silent re-login at a time: every request that finds its token dead waits for the same one. */
-  function reloginOnce(): Promise<Result<LoginSession>> {
-    if (!relogin) {
-      relogin = (options.relogin === "authorize" ? authorize() : login()).then((result) => {
-        relogin = undefined;
-        if (!result.ok) store.clear();
-        return result;
+  /**
+   * One silent re-login per dead token: every request that finds the same token
+   * dead shares it, in flight or already done (a failed one is not retried).
+   */
+  function replace(deadToken: string): Promise<Result<LoginSession>> {
+    if (!relogin || relogin.deadToken !== deadToken) {
+      const result = (options.relogin === "authorize" ? authorize() : login()).then((renewed) => {
+        if (!renewed.ok) store.clear();
+        return renewed;
       });
+      relogin = { deadToken, result };
     }
-    return relogin;
+    return relogin.result;
   }
 
   /**
@@ -126,15 +132,12 @@ export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, 
     const first = await call(token);
     if (!isTokenRejected(first)) return first;
 
-    const current = store.token();
-    let fresh: string;
-    if (current && current !== token) {
-      fresh = current; // another request has already logged in again
-    } else {
-      const renewed = await reloginOnce();
+    let fresh = store.token();
+    if (fresh === undefined || fresh === token) {
+      const renewed = await replace(token);
       if (!renewed.ok) return failure(loginRequired(renewed.error));
       fresh = renewed.data.token;
-    }
+    } // else: a login since this call was sent already gave a new token
     const retried = await call(fresh);
     return isTokenRejected(retried) && !retried.ok ? failure(loginRequired(retried.error)) : retried;
   }
