@@ -240,3 +240,29 @@ test("network failures are results, not exceptions; bad options are programmer e
   assert.throws(() => createClient({ baseURL: h.url, subDomain: "", wx }), TypeError);
   assert.throws(() => createClient({ baseURL: h.url, subDomain: "demo", wx: undefined as unknown as SimWx }), TypeError);
 });
+
+test("a request in flight during logout ends in login_required and does not log the user back in", async () => {
+  const { wx } = phone("sdk-logout-race");
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // Holds the cart request back until after the logout, as a slow network would.
+  const slow: SimWx = {
+    ...wx,
+    request: (options) => {
+      if (!options.url.includes("/shopping-cart/info")) return wx.request(options);
+      void gate.then(() => wx.request(options));
+      return { abort() {} };
+    },
+  };
+  const client = createClient({ baseURL: h.url, subDomain: h.tenants.a.subDomain, wx: slow });
+  assert.ok((await client.authorize()).ok);
+  const callsMark = wx.__sim.calls.length;
+
+  const pending = client.cart.info();
+  assert.ok((await client.logout()).ok);
+  release();
+  const result = await pending;
+  assert.ok(!result.ok && result.error.kind === "login_required", JSON.stringify(result));
+  assert.equal(wxCallsSince(wx, callsMark).filter((name) => name === "login").length, 0);
+  assert.equal(client.token(), undefined);
+});
