@@ -24,6 +24,9 @@ export interface AuthOptions {
   relogin?: "login" | "authorize";
 }
 
+const isAlreadyRegistered = (result: Result<unknown>) =>
+  !result.ok && result.error.kind === "api" && result.error.code === ErrorCode.notRegistered;
+
 const loginRequired = (cause?: WegateError): WegateError => ({ kind: "login_required", message: "请先登录", cause });
 
 export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, options: AuthOptions = {}) {
@@ -79,9 +82,15 @@ export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, 
       referrer,
       postJsonString,
     });
-    const alreadyRegistered = !registered.ok && registered.error.kind === "api" && registered.error.code === ErrorCode.notRegistered;
-    if (!registered.ok && !alreadyRegistered) return registered;
-    return login();
+    return registered.ok || isAlreadyRegistered(registered) ? login() : registered;
+  }
+
+  /** Registers with the openid only (no profile), then logs in. */
+  async function registerSimple({ referrer, postJsonString }: AuthorizeOptions = {}): Promise<Result<LoginSession>> {
+    const code = await wxLogin();
+    if (!code.ok) return code;
+    const registered = await transport.post<{ uid: number }>("/user/wxapp/register/simple", { code: code.data, referrer, postJsonString });
+    return registered.ok || isAlreadyRegistered(registered) ? login() : registered;
   }
 
   /** Whether a usable login exists: a stored token, a live WeChat session and the server accepting the token. */
@@ -142,7 +151,7 @@ export function createAuth(transport: Transport, store: TokenStore, wx: WxLike, 
     return isTokenRejected(retried) && !retried.ok ? failure(loginRequired(retried.error)) : retried;
   }
 
-  return { login, register, authorize, checkHasLogined, logout, authorized };
+  return { login, register, registerSimple, authorize, checkHasLogined, logout, authorized };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -63,6 +63,16 @@ test("login of an unregistered user fails with 10000; register (wx.login first) 
   assert.notEqual(again.data.token, registered.data.token);
 });
 
+test("registerSimple registers with the openid only, then logs in; again it just logs in", async () => {
+  const { wx, client } = phone("sdk-simple");
+  const mark = wx.__sim.calls.length;
+  const first = await client.registerSimple();
+  assert.ok(first.ok, JSON.stringify(first));
+  assert.deepEqual(wxCallsSince(wx, mark), ["login", "request", "login", "request"]);
+  const again = await client.registerSimple();
+  assert.ok(again.ok && again.data.uid === first.data.uid);
+});
+
 test("register surfaces a refused getUserProfile as a wx error and sends nothing", async () => {
   const { wx } = phone("sdk-refuser");
   const refusing: SimWx = { ...wx, getUserProfile: ((options: { fail?: (e: { errMsg: string }) => void }) => options.fail?.({ errMsg: "getUserProfile:fail auth deny" })) as SimWx["getUserProfile"] };
