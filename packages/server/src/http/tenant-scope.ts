@@ -14,6 +14,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function withoutEmptyStrings(params: Record<string, unknown>): Record<string, unknown> {
+  // Most requests have no empty field: keep their object as it is.
+  if (!Object.values(params).includes("")) return params;
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== ""));
 }
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database, Dialect } from "./schema";
+import { SqliteDialect } from "./sqlite";
 
 export interface Connection {
   db: Kysely<Database>;
@@ -34,5 +35,5 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: "sqlite" };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect(sqlite) }), dialect: "sqlite" };
 }

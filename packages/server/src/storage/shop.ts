@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
+import { compiledOnce } from "./compiled";
 import type { Database } from "./schema";
 
 /** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
@@ -90,14 +91,36 @@ export interface ShopStorage {
   emptyCart(userId: number): Promise<void>;
 }
 
-function parseJsonArray<T>(text: string): T[] {
-  try {
-    const value = JSON.parse(text);
-    return Array.isArray(value) ? value : [];
-  } catch {
-    // a hand-edited row must not break the shop
-    return [];
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
   }
+  return value;
+}
+
+const PARSED_CACHE_SIZE = 1000;
+const parsed = new Map<string, unknown[]>();
+
+/**
+ * The goods' JSON columns (pics, options), parsed once per distinct text:
+ * carts and lists parse the same few goods on every request. Values are shared
+ * between callers, so they are frozen.
+ */
+function parseJsonArray<T>(text: string): T[] {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    try {
+      const json = JSON.parse(text);
+      value = deepFreeze(Array.isArray(json) ? json : []);
+    } catch {
+      // a hand-edited row must not break the shop
+      value = deepFreeze([]);
+    }
+    if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+    parsed.set(text, value);
+  }
+  return value as T[];
 }
 
 function toGoods(row: Selectable<Database["goods"]>): Goods {
@@ -129,6 +152,30 @@ function nameContains(column: string, text: string) {
 }
 
 export function createShopStorage(db: Kysely<Database>): ShopStorage {
+  // The cart routes run these on every request.
+  const goodsById = compiledOnce(db, db.selectFrom("goods").selectAll().where("tenant_id", "=", -1).where("id", "=", -2), [-1, -2]);
+  const cartRows = compiledOnce(
+    db,
+    db
+      .selectFrom("cart_items")
+      .innerJoin("goods", "goods.id", "cart_items.goods_id")
+      .select([
+        "cart_items.id",
+        "cart_items.goods_id",
+        "cart_items.sku_key",
+        "cart_items.number",
+        "cart_items.selected",
+        "goods.name",
+        "goods.pics",
+        "goods.price",
+        "goods.stock",
+        "goods.options",
+      ])
+      .where("cart_items.user_id", "=", -1)
+      .orderBy("cart_items.id"),
+    [-1],
+  );
+
   /** Ids that are all in the user's cart, checked and changed in one transaction. */
   async function withOwnLines(userId: number, lineIds: number[], change: (trx: Kysely<Database>) => Promise<unknown>) {
     const unique = [...new Set(lineIds)];
@@ -188,7 +235,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
       return Number(count);
     },
     async findGoods(tenantId, id) {
-      const row = await db.selectFrom("goods").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+      const [row] = await goodsById(tenantId, id);
       return row && toGoods(row);
     },
     async listGoods(tenantId, { offset, limit, categoryId, nameLike }) {
@@ -251,24 +298,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
     },
 
     async cartLines(userId) {
-      const rows = await db
-        .selectFrom("cart_items")
-        .innerJoin("goods", "goods.id", "cart_items.goods_id")
-        .select([
-          "cart_items.id",
-          "cart_items.goods_id",
-          "cart_items.sku_key",
-          "cart_items.number",
-          "cart_items.selected",
-          "goods.name",
-          "goods.pics",
-          "goods.price",
-          "goods.stock",
-          "goods.options",
-        ])
-        .where("cart_items.user_id", "=", userId)
-        .orderBy("cart_items.id")
-        .execute();
+      const rows = await cartRows(userId);
       return rows.map((row) => ({
         id: row.id,
         goodsId: row.goods_id,

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { compiledOnce } from "./compiled";
 import { connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
@@ -140,6 +141,8 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
   const findUserByOpenid = (tenantId: number, openid: string) =>
     db.selectFrom("users").selectAll().where("tenant_id", "=", tenantId).where("openid", "=", openid).executeTakeFirst()
       .then((row) => row && toUser(row));
+  // Every request behind a token runs this one.
+  const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
 
   return {
     ...createShopStorage(db),
@@ -180,6 +183,9 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
     },
     findUserByOpenid,
     async createUserIfAbsent(tenantId, user, now) {
+      // Returning users (most logins) are found without taking the write lock.
+      const existing = await findUserByOpenid(tenantId, user.openid);
+      if (existing) return { user: existing, created: false };
       // One statement, no read-then-write: the unique (tenant_id, openid) index
       // decides the race, so parallel first logins produce a single user.
       const inserted = await db
@@ -248,7 +254,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       });
     },
     async findSessionByTokenHash(tokenHash) {
-      const row = await db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+      const [row] = await sessionsByTokenHash(tokenHash);
       return row && toSession(row);
     },
     async renewSession(id, expiresAt, now) {
