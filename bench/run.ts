@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: wegate under load against a bare-fastify baseline, in one run.
+ *
+ *   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--database sqlite]
+ *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
+ *
+ * Starts the baseline server, the WeChat simulator and `wegate serve` as
+ * separate processes, seeds users, tokens, goods and carts, measures each
+ * scenario, prints a Markdown table, writes JSON and updates BENCHMARKS.md.
+ * `--cpu-prof` profiles the wegate process (see bench/profile-summary.ts);
+ * `--only` runs some scenarios (and the baseline, which the ratios need) and
+ * leaves BENCHMARKS.md alone.
+ */
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { databases } from "./databases";
+import { type BenchReport, describeMachine, judge, markdownTable, RSS_LIMIT_MB, type ScenarioResult, updateBenchmarksDoc, writeJson } from "./report";
+import { load, type Measured, probe, type Scenario, scenarios } from "./scenarios";
+import { seed } from "./seed";
+import { type BenchProcess, killAllNow, startBaseline, startSim, startWegate, stopAll } from "./servers";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const TENANT = "bench";
+const USERS = 10_000;
+const CART_USERS = 2_000;
+/** Single-use request lists are sized for this multiple of the expected requests. */
+const MARGIN = 2;
+/** Requests of a single-use scenario's warm-up (its throughput is not known yet). */
+const SINGLE_USE_WARMUP = 5_000;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
+    database: { type: "string", default: "sqlite" },
+    out: { type: "string", default: join(root, "bench/results/latest.json") },
+    "cpu-prof": { type: "boolean", default: false },
+    "no-doc": { type: "boolean", default: false },
+    only: { type: "string" },
+  },
+});
+
+function positive(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+const duration = positive("duration", args.duration);
+const warmup = positive("warmup", args.warmup);
+const connections = Math.round(positive("connections", args.connections));
+const only = args.only?.split(",").map((name) => name.trim());
+const updateDoc = !args["no-doc"] && !only;
+const database = databases[args.database];
+if (!database) throw new Error(`--database must be one of: ${Object.keys(databases).join(", ")}`);
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Removes the bench database once the processes using it are gone. */
+let dropDatabase: (() => Promise<void>) | undefined;
+let cleaningUp: Promise<void> | undefined;
+/** Ends every process the bench started and removes its database; once, whoever asks first. */
+const cleanUp = () => (cleaningUp ??= stopAll().then(() => dropDatabase?.()));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+process.once("exit", killAllNow);
+
+async function measure(scenario: Scenario, server: BenchProcess): Promise<Omit<ScenarioResult, "ratio" | "misses">> {
+  const probeRequest = (await scenario.requests(1, 1))[0][0];
+  await probe(server.url, probeRequest, scenario.check);
+
+  if (!scenario.singleUse) {
+    const lists = await scenario.requests(connections, 0);
+    await load(server.url, lists, { duration: warmup });
+    return measured(scenario, server, () => load(server.url, lists, { duration }));
+  }
+  // Single-use requests (login codes): warm up with a fixed number, then size
+  // the lists for the measured run from the warm-up's busiest second.
+  const perConnection = SINGLE_USE_WARMUP / connections;
+  const warm = await load(server.url, await scenario.requests(connections, perConnection), { amount: SINGLE_USE_WARMUP });
+  const lists = await scenario.requests(connections, Math.ceil((warm.peakRps * duration * MARGIN) / connections) + 2);
+  return measured(scenario, server, () => load(server.url, lists, { duration }));
+}
+
+/** The run's numbers, with the serving process's CPU time per request and its memory afterwards. */
+async function measured(scenario: Scenario, server: BenchProcess, run: () => Promise<Measured>) {
+  const cpuBefore = server.cpuSeconds();
+  const result = await run();
+  const cpuAfter = server.cpuSeconds();
+  const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests;
+  return { name: scenario.name, route: scenario.route, ...result, cpuUsPerRequest, rssMb: mb(server.memory()?.rss) };
+}
+
+async function main(): Promise<number> {
+  const machine = describeMachine();
+  if (machine.loadAverage > 0.5) log(`load average ${machine.loadAverage.toFixed(2)} before the run: other work competes for the CPU`);
+  const db = await database!.prepare();
+  dropDatabase = db.cleanup;
+  try {
+    const app = { appid: "wxbench0123456789", secret: randomBytes(16).toString("hex") };
+    log(`seeding ${USERS} users (${args.database})`);
+    const seeded = await seed({ databaseUrl: db.url, tenant: TENANT, appid: app.appid, users: USERS, cartUsers: CART_USERS });
+    log(`seeded in ${seeded.seconds.toFixed(1)} s; starting the baseline, the simulator and wegate`);
+
+    const [baseline, sim] = await Promise.all([startBaseline(), startSim(app)]);
+    const profileDir = join(root, "bench/results/profiles");
+    const wegate = await startWegate(
+      {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: db.url,
+        WEGATE_SECRET: randomBytes(32).toString("base64"),
+        DEFAULT_TENANT: TENANT,
+        WECHAT_APPID: app.appid,
+        WECHAT_APP_SECRET: app.secret,
+        WECHAT_API_BASE_URL: sim.url,
+        LOG_LEVEL: "warn",
+        REDIS_URL: "",
+        TOKEN_TTL_SECONDS: "",
+        TOKEN_MAX_AGE_SECONDS: "",
+      },
+      args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
+    );
+
+    const results: ScenarioResult[] = [];
+    let baselineRps = NaN;
+    const selected = scenarios({ tenant: TENANT, seeded, sim }).filter((s) => s.name === "baseline" || !only || only.includes(s.name));
+    const unknown = only?.filter((name) => !selected.some((s) => s.name === name));
+    if (unknown?.length) throw new Error(`--only: no scenario ${unknown.join(", ")}`);
+    for (const scenario of selected) {
+      log(`${scenario.name}: ${warmup} s warm-up, ${duration} s measured`);
+      const server = scenario.server === "baseline" ? baseline : wegate;
+      const result = await measure(scenario, server);
+      if (scenario.name === "baseline") {
+        baselineRps = result.rps;
+        await baseline.stop();
+      }
+      results.push({ ...result, ratio: result.rps / baselineRps, misses: judge(scenario.name, result, baselineRps) });
+    }
+
+    const memory = wegate.memory();
+    const wegateRss = { afterMb: mb(memory?.rss), peakMb: mb(memory?.peak) };
+    const misses = results.flatMap((r) => r.misses.map((miss) => `${r.name}: ${miss}`));
+    if (wegateRss.afterMb !== undefined && wegateRss.afterMb >= RSS_LIMIT_MB) misses.push(`RSS ${wegateRss.afterMb.toFixed(0)} MB >= ${RSS_LIMIT_MB} MB`);
+    // Log lines (JSON, LOG_LEVEL=warn) mean something went wrong; the start-up banner does not.
+    const warnings = wegate.log().split("\n").filter((line) => line.startsWith("{"));
+    if (warnings.length) log(`wegate logged ${warnings.length} warnings or errors, the last ones:\n${warnings.slice(-10).join("\n")}`);
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine,
+      settings: {
+        database: database!.describe,
+        connections,
+        durationSeconds: duration,
+        warmupSeconds: warmup,
+        users: USERS,
+        cartUsers: CART_USERS,
+        seedSeconds: seeded.seconds,
+      },
+      results,
+      wegateRss,
+      allMet: misses.length === 0,
+      misses,
+    };
+    const out = resolve(args.out);
+    writeJson(out, report);
+    if (updateDoc) updateBenchmarksDoc(join(root, "BENCHMARKS.md"), report);
+    process.stdout.write(markdownTable(report) + "\n");
+    log(`JSON: ${out}${updateDoc ? "; BENCHMARKS.md updated" : ""}${args["cpu-prof"] ? `; CPU profile in ${profileDir}` : ""}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    void cleanUp().finally(() => process.exit(1));
+  },
+);
