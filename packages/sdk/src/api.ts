@@ -1,5 +1,5 @@
 import type { Auth } from "./auth";
-import { ErrorCode, type Result, success } from "./result";
+import { ErrorCode, failedWith, type Result, success } from "./result";
 import type { TokenStore } from "./token-store";
 import type { Params, Transport } from "./transport";
 import type { Cart, Category, Favorite, GoodsDetail, GoodsQuery, GoodsSummary, ProfileChanges, SkuChoice, UserDetail } from "./types";
@@ -8,7 +8,13 @@ const EMPTY_CART: Cart = { number: 0, price: 0, items: [] };
 
 /** 700 "no data" on a list is an empty list, not a failure. */
 function orEmpty<T>(result: Result<T>, empty: T): Result<T> {
-  return !result.ok && result.error.kind === "api" && result.error.code === ErrorCode.noData ? success(empty) : result;
+  return failedWith(result, ErrorCode.noData) ? success(empty) : result;
+}
+
+/** A yes/no route: code 0 is yes, `noCode` is no, anything else stays an error. */
+function yesNo(result: Result<void>, noCode: number): Result<boolean> {
+  if (failedWith(result, noCode)) return success(false);
+  return result.ok ? success(true) : result;
 }
 
 /** Typed methods for every wegate route behind the tenant. */
@@ -30,11 +36,7 @@ export function createApi(transport: Transport, auth: Auth, store: TokenStore) {
     bindMobileLegacy: (encrypted: { encryptedData: string; iv: string; code?: string }) =>
       withToken<string>(post, "/user/wxapp/bindMobile", encrypted),
     /** Whether `uid` is a user of this tenant (for share links). */
-    async checkReferrer(uid: number): Promise<Result<boolean>> {
-      const result = await get<void>("/user/check-referrer", { referrer: uid });
-      if (!result.ok && result.error.kind === "api" && result.error.code === ErrorCode.noData) return success(false);
-      return result.ok ? success(true) : result;
-    },
+    checkReferrer: async (uid: number) => yesNo(await get<void>("/user/check-referrer", { referrer: uid }), ErrorCode.noData),
   };
 
   const shop = {
@@ -42,11 +44,7 @@ export function createApi(transport: Transport, auth: Auth, store: TokenStore) {
     goodsList: async (query: GoodsQuery = {}) => orEmpty(await post<GoodsSummary[]>("/shop/goods/list", { ...query }), []),
     goodsDetail: (id: number) => get<GoodsDetail>("/shop/goods/detail", { id, token: store.token() }),
     favAdd: (goodsId: number) => withToken<void>(post, "/shop/goods/fav/add", { goodsId }),
-    async favCheck(goodsId: number): Promise<Result<boolean>> {
-      const result = await withToken<void>(get, "/shop/goods/fav/check", { goodsId });
-      if (!result.ok && result.error.kind === "api" && result.error.code === ErrorCode.notFavorited) return success(false);
-      return result.ok ? success(true) : result;
-    },
+    favCheck: async (goodsId: number) => yesNo(await withToken<void>(get, "/shop/goods/fav/check", { goodsId }), ErrorCode.notFavorited),
     /** By goods id, or by the favorite's own id. */
     favDelete: (which: { goodsId: number } | { id: number }) => withToken<void>(post, "/shop/goods/fav/delete", { ...which }),
     favList: async (query: { page?: number; pageSize?: number; nameLike?: string } = {}) =>

@@ -1,4 +1,4 @@
-import { ErrorCode, failure, isTokenRejected, type Result, success, type WegateError } from "./result";
+import { ErrorCode, failedWith, failure, isTokenRejected, type Result, success, type WegateError } from "./result";
 import type { LoginSession, TokenStore } from "./token-store";
 import type { Transport } from "./transport";
 import { wxCall, type WxLike, type WxUserProfileResult } from "./wx";
@@ -24,8 +24,7 @@ export interface AuthOptions {
   relogin?: "login" | "authorize";
 }
 
-const isAlreadyRegistered = (result: Result<unknown>) =>
-  !result.ok && result.error.kind === "api" && result.error.code === ErrorCode.notRegistered;
+const isAlreadyRegistered = (result: Result<unknown>) => failedWith(result, ErrorCode.notRegistered);
 
 const loginRequired = (cause?: WegateError): WegateError => ({ kind: "login_required", message: "请先登录", cause });
 

@@ -27,10 +27,13 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: WegateError 
 export const success = <T>(data: T): Result<T> => ({ ok: true, data });
 export const failure = <T = never>(error: WegateError): Result<T> => ({ ok: false, error });
 
-/** True when the server said the token is missing, expired or revoked. */
-export function isTokenRejected(result: Result<unknown>): boolean {
-  return !result.ok && result.error.kind === "api" && result.error.code === ErrorCode.notLoggedIn;
+/** True when the server answered with this code. */
+export function failedWith(result: Result<unknown>, code: number): boolean {
+  return !result.ok && result.error.kind === "api" && result.error.code === code;
 }
+
+/** True when the server said the token is missing, expired or revoked. */
+export const isTokenRejected = (result: Result<unknown>) => failedWith(result, ErrorCode.notLoggedIn);
 
 /** True when a login failed only because the user has not registered (show the login popup). */
 export function needsRegistration(error: WegateError): boolean {
