@@ -35,3 +35,16 @@ test("start() applies TOKEN_TTL_SECONDS and TOKEN_MAX_AGE_SECONDS from the envir
   clock.advance(20_000);
   assert.equal(await check(busy), 2000, "past the max age however often it is used");
 });
+
+test("a second server on the same SQLite file refuses to start, and names the way to run several", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wegate-runtime-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, "wegate.db")}`, PORT: "0" });
+  const first = await start(config, { logger: false });
+  await assert.rejects(start(config, { logger: false }), /another wegate server is already serving .*wegate\.db.*PostgreSQL/);
+  const check = await fetch(`${first.url}/healthz`);
+  assert.equal(check.status, 200, "the first one keeps serving");
+  await first.close();
+  const again = await start(config, { logger: false });
+  await again.close();
+});

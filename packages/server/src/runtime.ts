@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import type { LogOptions } from "./http/logging";
 import { connectRedis } from "./redis";
 import { createSecretBox } from "./secret-box";
+import { lockForServing, sqliteFileOf } from "./storage/serve-lock";
 import { openStorage, type Storage } from "./storage/storage";
 
 /** The demo tenant's mini program, as registered with the embedded simulator. */
@@ -43,10 +44,15 @@ function loopbackOrigin(app: FastifyInstance): string {
  */
 export async function start(config: Config, options: { logger?: LogOptions | false; clock?: () => number } = {}): Promise<Running> {
   const clock = options.clock ?? Date.now;
-  const storage = openStorage(config.databaseUrl);
+  // One server process per SQLite file, so it may keep sessions in memory;
+  // PostgreSQL is for several instances, and each reads sessions from it.
+  const file = sqliteFileOf(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { cacheSessions: config.databaseUrl.startsWith("sqlite:") });
+  let lock: { release(): void } | undefined;
   const secretBox = createSecretBox(config.secret);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   try {
+    lock = file ? lockForServing(file) : undefined;
     await storage.migrate();
     const tenant = await storage.ensureTenant(config.defaultTenant, clock());
     const app = config.wechatApp ?? { appid: DEMO_APPID, secret: demoAppSecret(config.secret) };
@@ -87,11 +93,13 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       async close() {
         await server.close();
         await storage.close();
+        lock?.release();
         redis?.disconnect();
       },
     };
   } catch (error) {
     await storage.close();
+    lock?.release();
     redis?.disconnect();
     throw error;
   }

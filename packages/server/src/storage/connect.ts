@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database, Dialect } from "./schema";
+import { sqliteFileOf } from "./serve-lock";
 import { SqliteDialect } from "./sqlite";
 
 export interface Connection {
@@ -26,9 +27,9 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
   }
   if (!databaseUrl.startsWith("sqlite:")) throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
-  const path = databaseUrl.slice("sqlite:".length);
-  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new SQLite(path === ":memory:" ? ":memory:" : resolve(path));
+  const file = sqliteFileOf(databaseUrl);
+  if (file) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file ?? ":memory:");
   // WAL lets readers (and the CLI) work while the server writes; NORMAL sync is
   // durable across process crashes, which is what a login store needs.
   sqlite.pragma("journal_mode = WAL");

@@ -3,6 +3,7 @@ import { compiledOnce } from "./compiled";
 import { connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
+import { withSessionCache } from "./session-cache";
 import { createShopStorage, type ShopStorage } from "./shop";
 
 export interface Tenant {
@@ -267,8 +268,13 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
   };
 }
 
-/** Opens DATABASE_URL and returns its Storage (call migrate() before use). */
-export function openStorage(databaseUrl: string): Storage {
+/**
+ * Opens DATABASE_URL and returns its Storage (call migrate() before use).
+ * `cacheSessions` keeps sessions in memory (withSessionCache): only for the
+ * one process that writes them, the server on its locked SQLite file.
+ */
+export function openStorage(databaseUrl: string, options: { cacheSessions?: boolean } = {}): Storage {
   const { db, dialect } = connect(databaseUrl);
-  return createStorage(db, dialect);
+  const storage = createStorage(db, dialect);
+  return options.cacheSessions ? withSessionCache(storage) : storage;
 }

@@ -106,7 +106,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), "wegate-test-"));
   const pg = options.database === "postgres" ? await freshPostgresSchema() : undefined;
   const databaseUrl = pg?.url ?? `sqlite:${join(dir, "wegate.db")}`;
-  const storage = openStorage(databaseUrl);
+  // As `wegate serve` runs: sessions cached in memory on SQLite (one process
+  // serves it; the harness's instances share this one storage), read from the
+  // database each time on PostgreSQL.
+  const storage = openStorage(databaseUrl, { cacheSessions: !pg });
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
 
