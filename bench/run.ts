@@ -11,6 +11,7 @@
  * `--only` runs some scenarios (and the baseline, which the ratios need) and
  * leaves BENCHMARKS.md alone.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +74,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 process.once("exit", killAllNow);
 
+/** The bench runs the server as `npm start` does: the bundle, built from the current sources. */
+function buildServer(): void {
+  try {
+    execFileSync("npm", ["run", "build", "-w", "@wegate/server", "--silent"], { cwd: root, stdio: "pipe" });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`building the server failed:\n${stdout ?? ""}${stderr ?? ""}`);
+  }
+}
+
 async function measure(scenario: Scenario, server: BenchProcess): Promise<Omit<ScenarioResult, "ratio" | "misses">> {
   const probeRequest = (await scenario.requests(1, 1))[0][0];
   await probe(server.url, probeRequest, scenario.check);
@@ -102,6 +113,8 @@ async function measured(scenario: Scenario, server: BenchProcess, run: () => Pro
 async function main(): Promise<number> {
   const machine = describeMachine();
   if (machine.loadAverage > 0.5) log(`load average ${machine.loadAverage.toFixed(2)} before the run: other work competes for the CPU`);
+  log("building the server (npm run build -w @wegate/server)");
+  buildServer();
   const db = await database!.prepare();
   dropDatabase = db.cleanup;
   try {

@@ -154,10 +154,13 @@ export async function startSim(app: { appid: string; secret: string }): Promise<
   };
 }
 
+/** The server as `npm start` runs it (build it first: `npm run build -w @wegate/server`). */
+export const WEGATE_BUNDLE = "packages/server/dist/cli.js";
+
 /** `wegate serve` as a user runs it; env carries its configuration. Ready once it prints its banner. */
 export async function startWegate(env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchProcess> {
   const output: string[] = [];
-  const child = spawn(process.execPath, [...nodeFlags, ...TSX, "packages/server/src/cli.ts", "serve"], {
+  const child = spawn(process.execPath, [...nodeFlags, WEGATE_BUNDLE, "serve"], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
