@@ -13,6 +13,8 @@ export default defineConfig({
   format: ["esm"],
   target: "node20",
   platform: "node",
+  // Bare imports stay in node_modules (also those only the workspace packages use, like undici).
+  external: [/^(?!@wegate\/)[^./]/],
   noExternal: [/^@wegate\//],
   clean: true,
   sourcemap: true,
