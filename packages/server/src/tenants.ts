@@ -17,6 +17,8 @@ export interface WechatTransport {
 
 export interface TenantDirectory {
   resolve(subDomain: string): Promise<TenantContext | undefined>;
+  /** The tenant if it is cached and fresh, without waiting; else undefined (then resolve()). */
+  cached(subDomain: string): TenantContext | undefined;
   /** Forget cached tenants (after `tenant add` in-process, or in tests). */
   invalidate(): void;
 }
@@ -67,11 +69,17 @@ export function createTenantDirectory(options: {
     };
   }
 
+  function cached(subDomain: string): TenantContext | undefined {
+    const hit = cache.get(subDomain);
+    return hit && hit.until > Date.now() ? hit.tenant : undefined;
+  }
+
   return {
+    cached,
     async resolve(subDomain) {
+      const hit = cached(subDomain);
+      if (hit) return hit;
       const now = Date.now();
-      const hit = cache.get(subDomain);
-      if (hit && hit.until > now) return hit.tenant;
       const tenant = await load(subDomain);
       if (tenant) cache.set(subDomain, { tenant, until: now + cacheMs });
       else cache.delete(subDomain);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { SUBDOMAIN_PATTERN } from "../config";
 import { ApiError } from "../errors";
 import { cartRoutes } from "../routes/cart";
@@ -6,6 +6,7 @@ import { phoneRoutes } from "../routes/phone";
 import { shopRoutes } from "../routes/shop";
 import { userRoutes } from "../routes/user";
 import { wxappRoutes } from "../routes/wxapp";
+import type { TenantContext } from "../tenants";
 
 const subDomainRegex = new RegExp(SUBDOMAIN_PATTERN);
 
@@ -24,22 +25,31 @@ function withoutEmptyStrings(params: Record<string, unknown>): Record<string, un
  * (`referrer: ''`) — empty means absent. A POST may also carry its parameters
  * in the query string; body fields win.
  */
-async function normalizeParams(request: FastifyRequest) {
+function normalizeParams(request: FastifyRequest, _reply: FastifyReply, done: () => void) {
   const query = isPlainObject(request.query) ? withoutEmptyStrings(request.query) : {};
   request.query = query;
   if (request.method !== "GET" && request.method !== "HEAD") {
     const body = isPlainObject(request.body) ? request.body : request.body == null ? {} : undefined;
     if (body) request.body = withoutEmptyStrings({ ...query, ...body });
   }
+  done();
 }
 
 /** Everything under /{subDomain}: resolves the tenant, then the tenant's routes. */
 export async function tenantScope(app: FastifyInstance) {
-  app.addHook("onRequest", async (request) => {
+  // Callback-style hooks: nearly every request finds its tenant cached and
+  // goes on without a promise round trip.
+  app.addHook("onRequest", (request, _reply, done) => {
     const { subDomain } = request.params as { subDomain?: string };
-    const tenant = subDomain && subDomainRegex.test(subDomain) ? await app.tenants.resolve(subDomain) : undefined;
-    if (!tenant) throw new ApiError("tenantNotFound");
-    request.tenant = tenant;
+    if (!subDomain || !subDomainRegex.test(subDomain)) return done(new ApiError("tenantNotFound"));
+    const found = (tenant: TenantContext | undefined) => {
+      if (!tenant) return done(new ApiError("tenantNotFound"));
+      request.tenant = tenant;
+      done();
+    };
+    const cached = app.tenants.cached(subDomain);
+    if (cached) found(cached);
+    else app.tenants.resolve(subDomain).then(found, done);
   });
   app.addHook("preValidation", normalizeParams);
   await app.register(wxappRoutes);
