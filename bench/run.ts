@@ -3,13 +3,15 @@
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--database sqlite]
  *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
+ *                    [--node-flags=--max-semi-space-size=32]
  *
  * Starts the baseline server, the WeChat simulator and `wegate serve` as
  * separate processes, seeds users, tokens, goods and carts, measures each
  * scenario, prints a Markdown table, writes JSON and updates BENCHMARKS.md.
  * `--cpu-prof` profiles the wegate process (see bench/profile-summary.ts);
  * `--only` runs some scenarios (and the baseline, which the ratios need) and
- * leaves BENCHMARKS.md alone.
+ * leaves BENCHMARKS.md alone, and so does `--node-flags` (extra flags for the
+ * wegate process, to try V8 settings).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     "no-doc": { type: "boolean", default: false },
     only: { type: "string" },
+    "node-flags": { type: "string", default: "" },
   },
 });
 
@@ -54,7 +57,7 @@ const duration = positive("duration", args.duration);
 const warmup = positive("warmup", args.warmup);
 const connections = Math.round(positive("connections", args.connections));
 const only = args.only?.split(",").map((name) => name.trim());
-const updateDoc = !args["no-doc"] && !only;
+const updateDoc = !args["no-doc"] && !only && !args["node-flags"];
 const database = databases[args.database];
 if (!database) throw new Error(`--database must be one of: ${Object.keys(databases).join(", ")}`);
 
@@ -140,7 +143,7 @@ async function main(): Promise<number> {
         TOKEN_TTL_SECONDS: "",
         TOKEN_MAX_AGE_SECONDS: "",
       },
-      args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
+      [...(args["node-flags"] ? args["node-flags"].split(/\s+/) : []), ...(args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
     );
 
     const results: ScenarioResult[] = [];
