@@ -51,9 +51,20 @@ export function skuKeyOf(json: string | undefined, options: SkuOption[]): string
   return [...chosen].sort(([a], [b]) => a - b).map(([option, value]) => `${option}:${value}`).join(",");
 }
 
-/** The choices a line's key stands for, named from the goods' current options. */
+/** Named choices per goods' options (parsed once and shared, see storage/shop.ts) and key. */
+const named = new WeakMap<SkuOption[], Map<string, SkuChoice[]>>();
+
+/** The choices a line's key stands for, named from the goods' current options. Shared: do not change them. */
 export function skuChoices(key: string, options: SkuOption[]): SkuChoice[] {
   if (key === "") return [];
+  let byKey = named.get(options);
+  if (!byKey) named.set(options, (byKey = new Map()));
+  let choices = byKey.get(key);
+  if (!choices) byKey.set(key, (choices = Object.freeze(nameChoices(key, options)) as SkuChoice[]));
+  return choices;
+}
+
+function nameChoices(key: string, options: SkuOption[]): SkuChoice[] {
   return key.split(",").map((pair) => {
     const [optionId, optionValueId] = pair.split(":").map(Number);
     const option = options.find((o) => o.id === optionId);
