@@ -1,10 +1,18 @@
 import { createHash, randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import type { AccessTokenStore, CachedAccessToken } from "@wegate/wechat";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { SecretBox } from "./secret-box";
 
-/** REDIS_URL as a client that fails fast instead of queueing commands for ever while Redis is down. */
+const require = createRequire(import.meta.url);
+
+/**
+ * REDIS_URL as a client that fails fast instead of queueing commands for ever
+ * while Redis is down. ioredis is loaded here, on first use: a server without
+ * REDIS_URL does not carry it (a few MB of memory).
+ */
 export function connectRedis(url: string): Redis {
+  const { Redis } = require("ioredis") as typeof import("ioredis");
   const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   // ioredis repeats connection errors as events while it reconnects; the
   // failed commands (warned about by their callers) and /readyz report them.

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import { createRequire } from "node:module";
 import type { Database, Dialect } from "./schema";
 import { sqliteFileOf } from "./serve-lock";
 import { SqliteDialect } from "./sqlite";
@@ -12,14 +12,21 @@ export interface Connection {
   dialect: Dialect;
 }
 
-// PostgreSQL returns int8 (our epoch-ms columns and count(*)) as strings; epoch
-// milliseconds fit a double exactly, so parse them once here.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+const require = createRequire(import.meta.url);
+
+/** pg, loaded for the first PostgreSQL URL only: a SQLite server does not carry it (a few MB of memory). */
+function loadPg(): typeof import("pg") {
+  const pg = require("pg") as typeof import("pg");
+  // PostgreSQL returns int8 (our epoch-ms columns and count(*)) as strings; epoch
+  // milliseconds fit a double exactly, so parse them as numbers.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  return pg;
+}
 
 /** Opens the database named by DATABASE_URL: `sqlite:<file>`, `sqlite::memory:` or `postgres://...`. */
 export function connect(databaseUrl: string, options: { poolSize?: number } = {}): Connection {
   if (databaseUrl.startsWith("postgres://") || databaseUrl.startsWith("postgresql://")) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new (loadPg().Pool)({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
     // An idle client's connection can drop (a PostgreSQL restart); unhandled,
     // that 'error' event would crash the server. The pool replaces the client,
     // and queries in flight fail on their own and surface through /readyz.
