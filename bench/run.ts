@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--database sqlite]
  *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
- *                    [--node-flags=--max-semi-space-size=32]
+ *                    [--node-flags=--max-semi-space-size=16]
  *
  * Starts the baseline server, the WeChat simulator and `wegate serve` as
  * separate processes, seeds users, tokens, goods and carts, measures each
