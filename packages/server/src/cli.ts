@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } from "./catalogue/import";
 import { ConfigError, loadConfig, SUBDOMAIN_PATTERN } from "./config";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
 import { openStorage } from "./storage/storage";
-import { setFlagsFromString } from "node:v8";
 
 const USAGE = `wegate — self-hosted WeChat mini program login (API Factory compatible)
 
