@@ -176,6 +176,23 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
     [-1],
   );
 
+  // One upsert: parallel adds to one line serialize on its unique key, and the
+  // WHERE keeps the sum within `max` without a read-then-write race.
+  const addLine = compiledOnce(
+    db,
+    db
+      .insertInto("cart_items")
+      .values({ tenant_id: -1, user_id: -2, goods_id: -3, sku_key: "?", number: -4, selected: 1, created_at: -5, updated_at: -5 })
+      .onConflict((oc) =>
+        oc
+          .columns(["user_id", "goods_id", "sku_key"])
+          .doUpdateSet((eb) => ({ number: eb("cart_items.number", "+", eb.ref("excluded.number")), updated_at: eb.ref("excluded.updated_at") }))
+          .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", -6)),
+      )
+      .returning("id"),
+    [-1, -2, -3, "?", -4, 1, -5, -5, -6],
+  );
+
   /** Ids that are all in the user's cart, checked and changed in one transaction. */
   async function withOwnLines(userId: number, lineIds: number[], change: (trx: Kysely<Database>) => Promise<unknown>) {
     const unique = [...new Set(lineIds)];
@@ -315,28 +332,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
       }));
     },
     async addToCart(tenantId, userId, line, now) {
-      // One upsert: parallel adds to one line serialize on its unique key, and
-      // the WHERE keeps the sum within `max` without a read-then-write race.
-      const row = await db
-        .insertInto("cart_items")
-        .values({
-          tenant_id: tenantId,
-          user_id: userId,
-          goods_id: line.goodsId,
-          sku_key: line.skuKey,
-          number: line.number,
-          selected: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(["user_id", "goods_id", "sku_key"])
-            .doUpdateSet((eb) => ({ number: eb("cart_items.number", "+", eb.ref("excluded.number")), updated_at: now }))
-            .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", line.max)),
-        )
-        .returning("id")
-        .executeTakeFirst();
+      const [row] = await addLine(tenantId, userId, line.goodsId, line.skuKey, line.number, 1, now, now, line.max);
       return row !== undefined;
     },
     async setCartNumber(userId, lineId, number, now) {

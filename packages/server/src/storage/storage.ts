@@ -139,9 +139,34 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
   const findTenant = (subDomain: string) =>
     db.selectFrom("tenants").select(["id", "sub_domain"]).where("sub_domain", "=", subDomain).executeTakeFirst()
       .then((row) => row && { id: row.id, subDomain: row.sub_domain });
-  const findUserByOpenid = (tenantId: number, openid: string) =>
-    db.selectFrom("users").selectAll().where("tenant_id", "=", tenantId).where("openid", "=", openid).executeTakeFirst()
-      .then((row) => row && toUser(row));
+  const usersByOpenid = compiledOnce(db, db.selectFrom("users").selectAll().where("tenant_id", "=", -1).where("openid", "=", "?"), [-1, "?"]);
+  const findUserByOpenid = (tenantId: number, openid: string) => usersByOpenid(tenantId, openid).then(([row]) => row && toUser(row));
+  // Every login runs these.
+  const upsertSessionKey = compiledOnce(
+    db,
+    db.insertInto("wechat_sessions").values({ user_id: -1, session_key_enc: "?", updated_at: -2 })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ session_key_enc: eb.ref("excluded.session_key_enc"), updated_at: eb.ref("excluded.updated_at") }))),
+    [-1, "?", -2],
+  );
+  const insertSession = compiledOnce(
+    db,
+    db.insertInto("sessions")
+      .values({ user_id: -1, tenant_id: -2, token_hash: "?", created_at: -3, expires_at: -4, last_renewed_at: -5, revoked_at: null })
+      .returningAll(),
+    [-1, -2, "?", -3, -4, -5, null],
+  );
+  // Keeps the user's newest `maxLive` live sessions; the rest (oldest live
+  // ones, and rows already revoked or expired) are deleted, which ends them.
+  const endSessionsBeyond = compiledOnce(
+    db,
+    db.deleteFrom("sessions").where("user_id", "=", -1).where(
+      "id",
+      "not in",
+      db.selectFrom("sessions").select("id").where("user_id", "=", -2).where("revoked_at", "is", null)
+        .where("expires_at", ">", -3).orderBy("id", "desc").limit(-4),
+    ),
+    [-1, -2, -3, -4],
+  );
   // Every request behind a token runs this one.
   const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
 
@@ -217,8 +242,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       await db.updateTable("users").set({ ...profileColumns(patch), updated_at: now }).where("id", "=", userId).execute();
     },
     async saveSessionKey(userId, sessionKeyEnc, now) {
-      await db.insertInto("wechat_sessions").values({ user_id: userId, session_key_enc: sessionKeyEnc, updated_at: now })
-        .onConflict((oc) => oc.column("user_id").doUpdateSet({ session_key_enc: sessionKeyEnc, updated_at: now })).execute();
+      await upsertSessionKey(userId, sessionKeyEnc, now);
     },
     async findSessionKey(userId) {
       const row = await db.selectFrom("wechat_sessions").select("session_key_enc").where("user_id", "=", userId).executeTakeFirst();
@@ -227,30 +251,9 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
 
     async createSession(session, maxLive) {
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto("sessions")
-          .values({
-            user_id: session.userId,
-            tenant_id: session.tenantId,
-            token_hash: session.tokenHash,
-            created_at: session.createdAt,
-            expires_at: session.expiresAt,
-            last_renewed_at: session.createdAt,
-            revoked_at: null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
-        // and rows already revoked or expired) are deleted, which ends them.
-        const keep = trx
-          .selectFrom("sessions")
-          .select("id")
-          .where("user_id", "=", session.userId)
-          .where("revoked_at", "is", null)
-          .where("expires_at", ">", session.createdAt)
-          .orderBy("id", "desc")
-          .limit(maxLive);
-        await trx.deleteFrom("sessions").where("user_id", "=", session.userId).where("id", "not in", keep).execute();
+        const { userId, tenantId, tokenHash, createdAt, expiresAt } = session;
+        const [row] = await insertSession.in(trx)(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null);
+        await endSessionsBeyond.in(trx)(userId, userId, createdAt, maxLive);
         return toSession(row);
       });
     },
