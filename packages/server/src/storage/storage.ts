@@ -155,17 +155,10 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       .returningAll(),
     [-1, -2, "?", -3, -4, -5, null],
   );
-  // Keeps the user's newest `maxLive` live sessions; the rest (oldest live
-  // ones, and rows already revoked or expired) are deleted, which ends them.
-  const endSessionsBeyond = compiledOnce(
+  const sessionsOfUser = compiledOnce(
     db,
-    db.deleteFrom("sessions").where("user_id", "=", -1).where(
-      "id",
-      "not in",
-      db.selectFrom("sessions").select("id").where("user_id", "=", -2).where("revoked_at", "is", null)
-        .where("expires_at", ">", -3).orderBy("id", "desc").limit(-4),
-    ),
-    [-1, -2, -3, -4],
+    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1).orderBy("id", "desc"),
+    [-1],
   );
   // Every request behind a token runs this one.
   const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
@@ -253,7 +246,14 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       return db.transaction().execute(async (trx) => {
         const { userId, tenantId, tokenHash, createdAt, expiresAt } = session;
         const [row] = await insertSession.in(trx)(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null);
-        await endSessionsBeyond.in(trx)(userId, userId, createdAt, maxLive);
+        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
+        // and rows already revoked or expired) are deleted, which ends them.
+        // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
+        let live = 0;
+        const ended = (await sessionsOfUser.in(trx)(userId))
+          .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
+          .map((s) => s.id);
+        if (ended.length > 0) await trx.deleteFrom("sessions").where("id", "in", ended).execute();
         return toSession(row);
       });
     },
