@@ -47,7 +47,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   // One server process per SQLite file, so it may keep sessions in memory;
   // PostgreSQL is for several instances, and each reads sessions from it.
   const file = sqliteFileOf(config.databaseUrl);
-  const storage = openStorage(config.databaseUrl, { cacheSessions: config.databaseUrl.startsWith("sqlite:") });
+  const storage = openStorage(config.databaseUrl, { cache: config.databaseUrl.startsWith("sqlite:") });
   let lock: { release(): void } | undefined;
   const secretBox = createSecretBox(config.secret);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;

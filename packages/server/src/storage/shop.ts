@@ -81,9 +81,15 @@ export interface ShopStorage {
   cartLines(userId: number): Promise<CartLine[]>;
   /**
    * Adds `number` to the line (goodsId, skuKey), creating it when missing, in
-   * one statement; false (and nothing changed) when the line would pass `max`.
+   * one statement: the line's id and new number, or undefined (and nothing
+   * changed) when the line would pass `max`.
    */
-  addToCart(tenantId: number, userId: number, line: { goodsId: number; skuKey: string; number: number; max: number }, now: number): Promise<boolean>;
+  addToCart(
+    tenantId: number,
+    userId: number,
+    line: { goodsId: number; skuKey: string; number: number; max: number },
+    now: number,
+  ): Promise<{ id: number; number: number } | undefined>;
   setCartNumber(userId: number, lineId: number, number: number, now: number): Promise<void>;
   /** All of `lineIds` or none: false (nothing changed) when one is not in the user's cart. */
   selectCartLines(userId: number, lineIds: number[], selected: boolean, now: number): Promise<boolean>;
@@ -189,7 +195,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
           .doUpdateSet((eb) => ({ number: eb("cart_items.number", "+", eb.ref("excluded.number")), updated_at: eb.ref("excluded.updated_at") }))
           .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", -6)),
       )
-      .returning("id"),
+      .returning(["id", "number"]),
     [-1, -2, -3, "?", -4, 1, -5, -5, -6],
   );
 
@@ -333,7 +339,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
     },
     async addToCart(tenantId, userId, line, now) {
       const [row] = await addLine(tenantId, userId, line.goodsId, line.skuKey, line.number, 1, now, now, line.max);
-      return row !== undefined;
+      return row;
     },
     async setCartNumber(userId, lineId, number, now) {
       await db.updateTable("cart_items").set({ number, updated_at: now }).where("user_id", "=", userId).where("id", "=", lineId).execute();

@@ -143,10 +143,13 @@ for (const backend of backends) {
         now,
       );
       const line = { goodsId, skuKey: "", number: 4, max: 10 };
-      assert.equal(await storage.addToCart(tenantId, user.id, line, now), true);
-      assert.equal(await storage.addToCart(tenantId, user.id, line, now), true);
-      assert.equal(await storage.addToCart(tenantId, user.id, line, now), false, "12 > 10");
-      assert.equal(await storage.addToCart(tenantId, user.id, { ...line, skuKey: "1:2" }, now), true);
+      const first = await storage.addToCart(tenantId, user.id, line, now);
+      assert.ok(first);
+      assert.equal(first.number, 4);
+      assert.deepEqual(await storage.addToCart(tenantId, user.id, line, now), { id: first.id, number: 8 });
+      assert.equal(await storage.addToCart(tenantId, user.id, line, now), undefined, "12 > 10");
+      const other = await storage.addToCart(tenantId, user.id, { ...line, skuKey: "1:2" }, now);
+      assert.ok(other && other.id !== first.id && other.number === 4);
       const lines = await storage.cartLines(user.id);
       assert.deepEqual(lines.map((l) => [l.skuKey, l.number, l.selected]), [["", 8, true], ["1:2", 4, true]]);
       assert.equal(await storage.removeCartLines(user.id, [lines[0].id, 999_999]), false);

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { compiledOnce } from "./compiled";
 import { connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
 import { withSessionCache } from "./session-cache";
+import { withShopCache } from "./shop-cache";
 import { createShopStorage, type ShopStorage } from "./shop";
 
 export interface Tenant {
@@ -273,11 +274,15 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
 
 /**
  * Opens DATABASE_URL and returns its Storage (call migrate() before use).
- * `cacheSessions` keeps sessions in memory (withSessionCache): only for the
- * one process that writes them, the server on its locked SQLite file.
+ * `cache` keeps sessions, carts and goods in memory (withSessionCache,
+ * withShopCache): only for the one process that writes them, the server on
+ * its locked SQLite file.
  */
-export function openStorage(databaseUrl: string, options: { cacheSessions?: boolean } = {}): Storage {
+export function openStorage(databaseUrl: string, options: { cache?: boolean } = {}): Storage {
+  if (options.cache && !databaseUrl.startsWith("sqlite:")) throw new Error("the in-memory caches are for a single server on SQLite");
   const { db, dialect } = connect(databaseUrl);
   const storage = createStorage(db, dialect);
-  return options.cacheSessions ? withSessionCache(storage) : storage;
+  if (!options.cache) return storage;
+  const dataVersion = async () => (await sql<{ data_version: number }>`pragma data_version`.execute(db)).rows[0].data_version;
+  return withSessionCache(withShopCache(storage, { dataVersion }));
 }

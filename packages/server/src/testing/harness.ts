@@ -109,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // As `wegate serve` runs: sessions cached in memory on SQLite (one process
   // serves it; the harness's instances share this one storage), read from the
   // database each time on PostgreSQL.
-  const storage = openStorage(databaseUrl, { cacheSessions: !pg });
+  const storage = openStorage(databaseUrl, { cache: !pg });
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
 

@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, test } from "node:test";
+import type { NewGoods } from "./shop";
+import { DEFAULT_POLL_MS, withShopCache } from "./shop-cache";
+import { openStorage, type Storage } from "./storage";
+
+const now = Date.UTC(2026, 10, 24);
+let dir: string;
+let file: string;
+let inner: Storage;
+let tenantId: number;
+let nextUser = 0;
+const goods = (name: string, price = 100): NewGoods => ({
+  categoryId: null, name, pics: [`https://img.example/${name}.png`], price, originalPrice: price, stock: 50, content: "", options: [],
+});
+
+/** The real SQLite storage, counting the reads the cache should save. */
+function counted(storage: Storage) {
+  const reads = { carts: 0, goods: 0 };
+  const wrapped: Storage = {
+    ...storage,
+    cartLines: (userId) => (reads.carts++, storage.cartLines(userId)),
+    findGoods: (tenant, id) => (reads.goods++, storage.findGoods(tenant, id)),
+  };
+  return { storage: wrapped, reads };
+}
+
+/** Never reports a change made elsewhere (those are tested through openStorage). */
+const still = { dataVersion: async () => 1 };
+
+async function cachedShop(storage: Storage) {
+  const cached = withShopCache(storage, still);
+  await sleep(5); // the first poll: nothing is kept before it
+  return cached;
+}
+
+async function newUser() {
+  return (await inner.createUserIfAbsent(tenantId, { openid: `o-shop-${nextUser++}` }, now)).user.id;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "wegate-shop-cache-"));
+  file = join(dir, "wegate.db");
+  inner = openStorage(`sqlite:${file}`);
+  await inner.migrate();
+  tenantId = (await inner.ensureTenant("shop-cache", now)).id;
+});
+after(async () => {
+  await inner.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("withShopCache", () => {
+  test("a cart and a goods are read once, then answered from memory", async () => {
+    const { storage, reads } = counted(inner);
+    const cached = await cachedShop(storage);
+    const user = await newUser();
+    const { id } = await inner.saveGoods(tenantId, goods("once"), now);
+    await inner.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 2, max: 50 }, now);
+    const first = await cached.cartLines(user);
+    assert.deepEqual(await cached.cartLines(user), first);
+    assert.equal(reads.carts, 1);
+    assert.equal((await cached.findGoods(tenantId, id))?.name, "once");
+    assert.equal((await cached.findGoods(tenantId, id))?.name, "once");
+    assert.equal(reads.goods, 1);
+    assert.equal(await cached.findGoods(tenantId + 1, id), undefined, "another tenant's goods is not found, cached or not");
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first[0]), "shared answers cannot be changed by a caller");
+  });
+
+  test("every cart verb is seen by the next read, and an add updates the cart without reading it", async () => {
+    const { storage, reads } = counted(inner);
+    const cached = await cachedShop(storage);
+    const user = await newUser();
+    const [a, b] = [await inner.saveGoods(tenantId, goods("a", 300), now), await inner.saveGoods(tenantId, goods("b", 500), now)];
+    const add = (goodsId: number, number: number, skuKey = "") => cached.addToCart(tenantId, user, { goodsId, skuKey, number, max: 50 }, now);
+    const fresh = () => inner.cartLines(user);
+
+    await add(a.id, 1);
+    assert.deepEqual(await cached.cartLines(user), await fresh());
+    await cached.findGoods(tenantId, b.id);
+    const readsBefore = reads.carts;
+    await add(a.id, 2); // the same line grows
+    await add(b.id, 1); // a new line, its goods cached
+    await add(b.id, 1, "1:2"); // another sku of it
+    const afterAdds = await cached.cartLines(user);
+    assert.equal(reads.carts, readsBefore, "adds changed the cached cart in place");
+    assert.deepEqual(afterAdds, await fresh());
+    assert.deepEqual((await cached.cartLines(user)).map((l) => [l.goods.name, l.number]), [["a", 3], ["b", 1], ["b", 1]]);
+    await cached.findGoods(tenantId, a.id);
+    await Promise.all([add(a.id, 1, "9:9"), add(b.id, 1, "9:9")]);
+    assert.deepEqual(await cached.cartLines(user), await fresh(), "parallel adds to one cart both count");
+    assert.equal(await add(a.id, 100), undefined, "past the stock: nothing changes");
+    assert.deepEqual(await cached.cartLines(user), await fresh());
+
+    const [lineA, lineB] = await cached.cartLines(user);
+    await cached.setCartNumber(user, lineA.id, 7, now);
+    assert.equal((await cached.cartLines(user))[0].number, 7);
+    await cached.selectCartLines(user, [lineB.id], false, now);
+    assert.equal((await cached.cartLines(user))[1].selected, false);
+    await cached.removeCartLines(user, [lineB.id]);
+    assert.deepEqual(await cached.cartLines(user), await fresh());
+    await cached.emptyCart(user);
+    assert.deepEqual(await cached.cartLines(user), []);
+  });
+
+  test("a goods change through the wrapper shows at once; a verb it does not know empties the caches", async () => {
+    const cached = await cachedShop(inner);
+    const user = await newUser();
+    const { id } = await cached.saveGoods(tenantId, goods("repriced", 100), now);
+    await cached.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
+    assert.equal((await cached.cartLines(user))[0].goods.price, 100);
+    assert.equal((await cached.findGoods(tenantId, id))?.price, 100);
+    await cached.saveGoods(tenantId, goods("repriced", 90), now);
+    assert.equal((await cached.cartLines(user))[0].goods.price, 90);
+    assert.equal((await cached.findGoods(tenantId, id))?.price, 90);
+    await cached.addFavorite(tenantId, user, id, now);
+    assert.equal((await cached.findGoods(tenantId, id))?.numberFav, 1);
+    await cached.countGoodsView(id);
+    assert.equal((await cached.findGoods(tenantId, id))?.views, 1);
+  });
+
+  test("a cart read that raced with a write is not kept", async () => {
+    const user = await newUser();
+    const { id } = await inner.saveGoods(tenantId, goods("race"), now);
+    await inner.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let readDone!: () => void;
+    const read = new Promise<void>((resolve) => (readDone = resolve));
+    const slow: Storage = {
+      ...inner,
+      cartLines: async (userId) => {
+        const lines = await inner.cartLines(userId);
+        readDone();
+        await gate;
+        return lines;
+      },
+    };
+    const cached = await cachedShop(slow);
+    const stale = cached.cartLines(user);
+    await read;
+    await cached.emptyCart(user);
+    release();
+    assert.equal((await stale).length, 1, "that read answers what it read");
+    assert.deepEqual(await cached.cartLines(user), [], "the next one sees the empty cart");
+  });
+});
+
+describe("openStorage({ cache: true })", () => {
+  test("a goods change committed by another process (the CLI's import) reaches cached carts within the poll interval", async () => {
+    const server = openStorage(`sqlite:${file}`, { cache: true });
+    const cli = openStorage(`sqlite:${file}`);
+    try {
+      const user = await newUser();
+      const { id } = await cli.saveGoods(tenantId, goods("imported", 100), now);
+      await sleep(DEFAULT_POLL_MS / 5);
+      await server.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
+      assert.equal((await server.cartLines(user))[0].goods.price, 100);
+      assert.equal((await server.findGoods(tenantId, id))?.price, 100);
+      await cli.saveGoods(tenantId, goods("imported", 80), now);
+      const started = Date.now();
+      while ((await server.cartLines(user))[0].goods.price !== 80 && Date.now() - started < 5 * DEFAULT_POLL_MS) await sleep(10);
+      assert.equal((await server.cartLines(user))[0].goods.price, 80);
+      assert.equal((await server.findGoods(tenantId, id))?.price, 80);
+      assert.ok(Date.now() - started <= 2 * DEFAULT_POLL_MS, `seen after ${Date.now() - started} ms`);
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  });
+
+  test("is refused on PostgreSQL, where several servers share the data", () => {
+    assert.throws(() => openStorage("postgres://127.0.0.1:1/none", { cache: true }), /single server on SQLite/);
+  });
+});

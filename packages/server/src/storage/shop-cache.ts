@@ -1,0 +1,164 @@
+import type { CartLine, Goods } from "./shop";
+import type { Storage } from "./storage";
+
+/** Carts kept (about 1-2 KB each); beyond this the oldest cached ones are dropped and read again when used. */
+const MAX_CARTS = 20_000;
+const MAX_GOODS = 10_000;
+/** How often changes made by another process (`wegate goods import`) are looked for. */
+export const DEFAULT_POLL_MS = 250;
+
+/**
+ * Verbs that neither read nor write goods or cart rows: passed straight through.
+ * Any verb not named here or handled below empties both caches after it runs,
+ * so a verb added later can never leave a stale cart behind.
+ */
+const UNRELATED = new Set<keyof Storage>([
+  "dialect", "migrate", "ping",
+  "ensureTenant", "findTenant", "listTenants", "saveApp", "listApps",
+  "findUserById", "findUserByOpenid", "createUserIfAbsent", "updateUser", "saveSessionKey", "findSessionKey",
+  "createSession", "findSessionByTokenHash", "renewSession", "revokeSession",
+  "listCategories", "countGoods", "listGoods", "isFavorite", "listFavorites",
+]);
+
+function freezeLines(lines: CartLine[]): CartLine[] {
+  for (const line of lines) Object.freeze(Object.freeze(line).goods);
+  return Object.freeze(lines) as CartLine[];
+}
+
+/** What a cart line shows of its goods, as `cartLines` reads it. */
+function cartGoods({ name, pics, price, stock, options }: Goods): CartLine["goods"] {
+  return { name, pics, price, stock, options };
+}
+
+/** A Map that drops its oldest entry when full. */
+function boundedSet<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
+  if (map.size >= max && !map.has(key)) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+/**
+ * Carts and goods read once and then answered from memory: the cart page and
+ * every cart change skip the reads. Like the session cache, only correct in
+ * the one process that writes carts (the server on its locked SQLite file).
+ *
+ * - A cart write forgets that user's cart; an add updates it in place from
+ *   the upsert's answer, so adding costs one statement.
+ * - Other processes may change goods (`wegate goods import`): `dataVersion`
+ *   (SQLite's `PRAGMA data_version`, which moves when another connection
+ *   commits) is polled every `pollMs`, and any change empties both caches.
+ *   A goods change made elsewhere shows in carts within that time.
+ * - A read that raced with a write is not kept.
+ */
+export function withShopCache(storage: Storage, options: { dataVersion: () => Promise<number>; pollMs?: number }): Storage {
+  const carts = new Map<number, CartLine[]>();
+  const goodsById = new Map<number, Goods>();
+  /** Bumped before and after every write; a read is kept only if it saw none. Undefined until the first poll. */
+  let writes = 0;
+  let version: number | undefined;
+
+  function forgetAll() {
+    carts.clear();
+    goodsById.clear();
+  }
+
+  async function poll() {
+    try {
+      const seen = await options.dataVersion();
+      if (seen !== version) {
+        writes++;
+        forgetAll();
+        version = seen;
+      }
+    } catch {
+      // closed or busy: try again at the next tick; nothing is cached meanwhile
+      version = undefined;
+      forgetAll();
+    }
+  }
+  const polling = poll();
+  const timer = setInterval(poll, options.pollMs ?? DEFAULT_POLL_MS).unref();
+
+  async function write<T>(change: () => Promise<T>, after: (result: T | undefined) => void): Promise<T> {
+    writes++;
+    let result: T | undefined;
+    try {
+      return (result = await change());
+    } finally {
+      writes++;
+      after(result);
+    }
+  }
+
+  async function cachedRead<K, V>(map: Map<K, V>, max: number, key: K, read: () => Promise<V | undefined>, keep: (value: V) => V) {
+    const cached = map.get(key);
+    if (cached !== undefined) return cached;
+    const seen = writes;
+    const value = await read();
+    if (value === undefined || writes !== seen || version === undefined) return value;
+    const kept = keep(value);
+    boundedSet(map, max, key, kept);
+    return kept;
+  }
+
+  const cartWrite =
+    <A extends [number, ...unknown[]], R>(verb: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      write(
+        () => verb(...args),
+        () => carts.delete(args[0]),
+      );
+
+  const wrapped: Storage = { ...storage };
+  for (const key of Object.keys(storage) as Array<keyof Storage>) {
+    const verb = storage[key];
+    if (UNRELATED.has(key) || typeof verb !== "function") continue;
+    (wrapped as any)[key] = (...args: unknown[]) => write(() => (verb as any)(...args), forgetAll);
+  }
+
+  return Object.assign(wrapped, {
+    async close() {
+      clearInterval(timer);
+      await polling;
+      forgetAll();
+      await storage.close();
+    },
+
+    async findGoods(tenantId: number, id: number) {
+      const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));
+      return goods?.tenantId === tenantId ? goods : undefined;
+    },
+    countGoodsView: (goodsId: number) =>
+      write(
+        () => storage.countGoodsView(goodsId),
+        () => goodsById.delete(goodsId),
+      ),
+
+    cartLines: async (userId: number) => (await cachedRead(carts, MAX_CARTS, userId, () => storage.cartLines(userId), freezeLines))!,
+    setCartNumber: cartWrite(storage.setCartNumber),
+    selectCartLines: cartWrite(storage.selectCartLines),
+    removeCartLines: cartWrite(storage.removeCartLines),
+    emptyCart: cartWrite(storage.emptyCart),
+
+    addToCart(tenantId: number, userId: number, line: Parameters<Storage["addToCart"]>[2], now: number) {
+      const before = carts.get(userId);
+      const goods = goodsById.get(line.goodsId);
+      const seen = writes;
+      return write(
+        () => storage.addToCart(tenantId, userId, line, now),
+        (added) => {
+          carts.delete(userId);
+          // The cart as it was, changed by the upsert's answer, when nothing
+          // else was written meanwhile: no read needed.
+          if (!added || !before || writes !== seen + 2 || version === undefined) return;
+          const at = before.findIndex((l) => l.id === added.id);
+          if (at < 0 && !goods) return;
+          const changed: CartLine =
+            at >= 0
+              ? { ...before[at], number: added.number }
+              : { id: added.id, goodsId: line.goodsId, skuKey: line.skuKey, number: added.number, selected: true, goods: cartGoods(goods!) };
+          carts.set(userId, freezeLines(at >= 0 ? before.map((l, i) => (i === at ? changed : l)) : [...before, changed]));
+        },
+      );
+    },
+  } satisfies Partial<Storage>);
+}
