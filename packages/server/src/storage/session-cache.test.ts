@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { heldBack } from "../testing/held-back";
 import { AlreadyServingError, lockForServing } from "./serve-lock";
 import { withSessionCache } from "./session-cache";
 import { openStorage, type Storage } from "./storage";
@@ -81,19 +82,8 @@ describe("withSessionCache", () => {
   });
 
   test("a lookup that read the row before a revoke does not bring the session back", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let readDone!: () => void;
-    const read = new Promise<void>((resolve) => (readDone = resolve));
-    const slow: Storage = {
-      ...inner,
-      findSessionByTokenHash: async (hash) => {
-        const session = await inner.findSessionByTokenHash(hash);
-        readDone();
-        await gate;
-        return session;
-      },
-    };
+    const { call, read, release } = heldBack(inner.findSessionByTokenHash);
+    const slow: Storage = { ...inner, findSessionByTokenHash: call };
     const cached = withSessionCache(slow);
     const { tokenHash, session } = await newSession(cached);
     const stale = cached.findSessionByTokenHash(tokenHash);

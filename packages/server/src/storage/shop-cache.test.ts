@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import type { NewGoods } from "./shop";
+import { heldBack } from "../testing/held-back";
 import { DEFAULT_POLL_MS, withShopCache } from "./shop-cache";
 import { openStorage, type Storage } from "./storage";
 
@@ -127,19 +128,8 @@ describe("withShopCache", () => {
     const user = await newUser();
     const { id } = await inner.saveGoods(tenantId, goods("race"), now);
     await inner.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let readDone!: () => void;
-    const read = new Promise<void>((resolve) => (readDone = resolve));
-    const slow: Storage = {
-      ...inner,
-      cartLines: async (userId) => {
-        const lines = await inner.cartLines(userId);
-        readDone();
-        await gate;
-        return lines;
-      },
-    };
+    const { call, read, release } = heldBack(inner.cartLines);
+    const slow: Storage = { ...inner, cartLines: call };
     const cached = await cachedShop(slow);
     const stale = cached.cartLines(user);
     await read;
