@@ -9,6 +9,7 @@ import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
 import "./context";
 import { errorHandler, notFoundHandler } from "./http/envelope";
 import { type LogOptions, loggerOptions } from "./http/logging";
+import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
@@ -73,6 +74,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.decorateRequest("tenant", null as never);
   app.decorateRequest("session", null as never);
 
+  batchReplies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(formbody);
