@@ -1,3 +1,4 @@
+import type { FastifyReply } from "fastify";
 import { type TSchema, Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError } from "../errors";
@@ -30,7 +31,7 @@ const Cart = Type.Object({
   ),
 });
 
-function cartOf(lines: CartLine[]) {
+function cartOf(lines: readonly CartLine[]) {
   let number = 0;
   let cents = 0;
   for (const line of lines) {
@@ -73,6 +74,23 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, clock } = app;
   const schema = <Body extends TSchema>(summary: string, body: Body) => ({ tags: ["cart"], summary, body, response: { 200: Envelope(Cart) } });
 
+  /**
+   * Carts are read far more often than they change, and the shop cache hands
+   * out the same frozen lines until a cart changes: the cart page's answer is
+   * serialized (by the route's response schema) once per version of a cart,
+   * and its bytes reused. Only reads keep their bytes; a change's answer is
+   * serialized as usual, so the memory it takes follows the carts people view.
+   */
+  const viewed = new WeakMap<readonly CartLine[], Buffer>();
+  function viewedCart(reply: FastifyReply, lines: readonly CartLine[]) {
+    let answer = viewed.get(lines);
+    if (!answer) {
+      answer = Buffer.from(String(reply.serialize(ok(cartOf(lines)))));
+      if (Object.isFrozen(lines)) viewed.set(lines, answer);
+    }
+    return reply.type("application/json; charset=utf-8").send(answer);
+  }
+
   async function currentCart(userId: number) {
     return ok(cartOf(await storage.cartLines(userId)));
   }
@@ -89,10 +107,10 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ["cart"], summary: "The cart (700 when empty)", querystring: TokenQuery, response: { 200: Envelope(Cart) } },
       preHandler: requireSession,
     },
-    async (request) => {
+    async (request, reply) => {
       const lines = await storage.cartLines(request.session.userId);
       if (lines.length === 0) throw new ApiError("noData");
-      return ok(cartOf(lines));
+      return viewedCart(reply, lines);
     },
   );
 
