@@ -30,8 +30,11 @@ const USERS = 10_000;
 const CART_USERS = 2_000;
 /** Single-use request lists are sized for this multiple of the expected requests. */
 const MARGIN = 2;
-/** Requests of a single-use scenario's warm-up (its throughput is not known yet). */
-const SINGLE_USE_WARMUP = 5_000;
+/**
+ * Requests of a single-use scenario's warm-up (its throughput is not known
+ * yet): enough for a few seconds, so its busiest second is not a cold start.
+ */
+const SINGLE_USE_WARMUP = 20_000;
 
 const { values: args } = parseArgs({
   options: {
