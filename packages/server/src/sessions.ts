@@ -21,8 +21,11 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 };
 
 export interface Sessions {
-  /** Starts a session for the user; returns the token (shown once, stored only as a hash). */
-  issue(user: { id: number; tenantId: number }): Promise<string>;
+  /**
+   * Starts a session for the user; returns the token (shown once, stored only
+   * as a hash). A login passes its sealed session_key, saved with the session.
+   */
+  issue(user: { id: number; tenantId: number }, login?: { sessionKeyEnc: string }): Promise<string>;
   /** The live session behind a token within this tenant, renewed if due; undefined when missing, expired, revoked or another tenant's. */
   validate(tenantId: number, token: string | undefined): Promise<Session | undefined>;
   /** Ends the session at once. Returns false when the token was not live. */
@@ -46,11 +49,18 @@ export function createSessions(options: { storage: Storage; clock: Clock; policy
   }
 
   return {
-    async issue(user) {
+    async issue(user, login) {
       const token = newToken();
       const now = clock();
       await storage.createSession(
-        { userId: user.id, tenantId: user.tenantId, tokenHash: hashToken(token), createdAt: now, expiresAt: Math.min(now + ttl, now + maxAge) },
+        {
+          userId: user.id,
+          tenantId: user.tenantId,
+          tokenHash: hashToken(token),
+          createdAt: now,
+          expiresAt: Math.min(now + ttl, now + maxAge),
+          sessionKeyEnc: login?.sessionKeyEnc,
+        },
         policy.maxLivePerUser,
       );
       return token;

@@ -35,9 +35,9 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function signIn(user: User, sessionKey: string) {
     // Keep only the newest session_key (for legacy bindMobile), sealed: it
-    // decrypts the user's data, so it is never returned or logged.
-    await storage.saveSessionKey(user.id, secretBox.seal(sessionKey), clock());
-    const token = await sessions.issue(user);
+    // decrypts the user's data, so it is never returned or logged. It is
+    // saved with the new session, in one transaction.
+    const token = await sessions.issue(user, { sessionKeyEnc: secretBox.seal(sessionKey) });
     return { token, uid: user.id, openid: user.openid };
   }
 

@@ -93,6 +93,17 @@ for (const backend of backends) {
       assert.equal(await storage.findSessionKey(user.id), "k2");
     });
 
+    test("a login's session_key is saved with its session, or not at all", async () => {
+      const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-login-key" }, now);
+      const base = { userId: user.id, tenantId, createdAt: now, expiresAt: now + 1000 };
+      await storage.createSession({ ...base, tokenHash: "lk1", sessionKeyEnc: "sealed-1" }, 3);
+      assert.equal(await storage.findSessionKey(user.id), "sealed-1");
+      await storage.createSession({ ...base, tokenHash: "lk2" }, 3);
+      assert.equal(await storage.findSessionKey(user.id), "sealed-1", "a session without a key leaves the key alone");
+      await assert.rejects(storage.createSession({ ...base, tokenHash: "lk1", sessionKeyEnc: "sealed-2" }, 3));
+      assert.equal(await storage.findSessionKey(user.id), "sealed-1", "the failed login's key was rolled back with it");
+    });
+
     test("sessions: create, find, renew, revoke, keep the newest N", async () => {
       const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-sessions" }, now);
       const base = { userId: user.id, tenantId, createdAt: now, expiresAt: now + 1000 };

@@ -79,12 +79,18 @@ export interface Storage extends ShopStorage {
   saveSessionKey(userId: number, sessionKeyEnc: string, now: number): Promise<void>;
   findSessionKey(userId: number): Promise<string | undefined>;
 
-  /** Inserts a session and ends the user's oldest beyond `maxLive` (and dead ones), in one transaction. */
-  createSession(session: Omit<Session, "id" | "revokedAt" | "lastRenewedAt"> & { tokenHash: string }, maxLive: number): Promise<Session>;
+  /**
+   * Inserts a session and ends the user's oldest beyond `maxLive` (and dead
+   * ones), in one transaction; with `sessionKeyEnc`, the login's sealed
+   * session_key is saved in it too (as saveSessionKey does).
+   */
+  createSession(session: NewSession, maxLive: number): Promise<Session>;
   findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
   renewSession(id: number, expiresAt: number, now: number): Promise<void>;
   revokeSession(id: number, now: number): Promise<void>;
 }
+
+export type NewSession = Omit<Session, "id" | "revokedAt" | "lastRenewedAt"> & { tokenHash: string; sessionKeyEnc?: string };
 
 function toUser(row: Selectable<Database["users"]>): User {
   let ext: Record<string, string> = {};
@@ -245,7 +251,8 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
 
     async createSession(session, maxLive) {
       return db.transaction().execute(async (trx) => {
-        const { userId, tenantId, tokenHash, createdAt, expiresAt } = session;
+        const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
+        if (sessionKeyEnc !== undefined) await upsertSessionKey.in(trx)(userId, sessionKeyEnc, createdAt);
         const [row] = await insertSession.in(trx)(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null);
         // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
         // and rows already revoked or expired) are deleted, which ends them.
