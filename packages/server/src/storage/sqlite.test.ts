@@ -1,7 +1,11 @@
 /** The SQLite driver's own rules (the conformance suite covers the verbs) and compiledOnce. */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import { compiledOnce } from "./compiled";
 import { connect } from "./connect";
@@ -57,4 +61,88 @@ test("compiledOnce binds new values where the placeholders were, and refuses pla
   } finally {
     await db.destroy();
   }
+});
+
+describe("group commit: the writes of one turn of the event loop share one transaction", () => {
+  let dir: string;
+  let db: Kysely<{ t: { a: number; b: string } }>;
+  /** Another connection to the same file: it sees only what is committed. */
+  let other: SQLite.Database;
+  const committedRows = () => (other.prepare("select a from t order by a").all() as Array<{ a: number }>).map((r) => r.a);
+  const insert = (a: number, executor: Kysely<{ t: { a: number; b: string } }> = db) => executor.insertInto("t").values({ a, b: "x" }).execute();
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "wegate-group-commit-"));
+    db = connect(`sqlite:${join(dir, "t.db")}`).db as unknown as typeof db;
+    await sql`create table t (a integer primary key, b text not null)`.execute(db);
+    other = new SQLite(join(dir, "t.db"));
+  });
+  afterEach(async () => {
+    other.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("no write answers before all of its turn's writes are committed together", async () => {
+    const seenByOther: number[][] = [];
+    const writes = Array.from({ length: 20 }, (_, i) => insert(i + 1).then(() => seenByOther.push(committedRows())));
+    assert.deepEqual(committedRows(), [], "nothing is committed while the turn runs");
+    await Promise.all(writes);
+    const all = Array.from({ length: 20 }, (_, i) => i + 1);
+    assert.equal(seenByOther.length, 20);
+    for (const seen of seenByOther) assert.deepEqual(seen, all, "each write answered after the one commit of all 20");
+  });
+
+  test("a transaction that fails rolls back its own writes only; a failed statement fails only its caller", async () => {
+    await insert(1);
+    const results = await Promise.allSettled([
+      insert(2),
+      db.transaction().execute(async (trx) => {
+        await insert(3, trx);
+        throw new Error("changed my mind");
+      }),
+      insert(1), // primary key taken
+      db.transaction().execute(async (trx) => {
+        await insert(4, trx);
+        await sleep(10); // a real wait inside a transaction: the batch waits for it
+        await insert(5, trx);
+      }),
+      insert(6),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "rejected", "fulfilled", "fulfilled"]);
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /UNIQUE|PRIMARY KEY/);
+    assert.deepEqual(committedRows(), [1, 2, 4, 5, 6]);
+  });
+
+  test("when the commit fails, every query of the batch fails and nothing of it is stored", async () => {
+    // A deferred foreign key is checked at commit: one bad row fails the whole commit.
+    await sql`create table parent (id integer primary key)`.execute(db);
+    await sql`create table child (id integer primary key, parent_id integer references parent (id) deferrable initially deferred)`.execute(db);
+    await sql`insert into parent (id) values (1)`.execute(db);
+    await insert(1);
+    const results = await Promise.allSettled([
+      insert(2),
+      sql`insert into child (id, parent_id) values (1, 99)`.execute(db),
+      sql`select count(*) as n from t`.execute(db),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"], "the read saw uncommitted rows: it fails too");
+    assert.match(String((results[0] as PromiseRejectedResult).reason), /FOREIGN KEY/);
+    assert.deepEqual(committedRows(), [1], "what was stored before is still there");
+    await insert(3);
+    assert.deepEqual(committedRows(), [1, 3], "the next turn writes again");
+  });
+
+  test("a read in a turn without writes answers at once; in a turn with writes it waits for their commit", async () => {
+    await insert(1);
+    let turnEnded = false;
+    setImmediate(() => (turnEnded = true));
+    assert.equal((await sql<{ n: number }>`select count(*) as n from t`.execute(db)).rows[0].n, 1);
+    assert.equal(turnEnded, false, "the read alone did not wait for the end of the turn");
+
+    const writing = insert(2);
+    const reading = sql<{ n: number }>`select count(*) as n from t`.execute(db);
+    assert.equal((await reading).rows[0].n, 2);
+    assert.deepEqual(committedRows(), [1, 2], "the read that saw the write answered after its commit");
+    await writing;
+  });
 });
