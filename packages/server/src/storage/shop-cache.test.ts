@@ -108,6 +108,28 @@ describe("withShopCache", () => {
     assert.deepEqual(await cached.cartLines(user), []);
   });
 
+  test("parallel adds to different carts (one commit) each update their cart in place; overlapping writes to one cart make it be read again", async () => {
+    const { storage, reads } = counted(inner);
+    const cached = await cachedShop(storage);
+    const users = await Promise.all(Array.from({ length: 20 }, newUser));
+    const { id } = await inner.saveGoods(tenantId, goods("busy", 200), now);
+    await cached.findGoods(tenantId, id);
+    const add = (user: number, skuKey = "") => cached.addToCart(tenantId, user, { goodsId: id, skuKey, number: 1, max: 50 }, now);
+    for (const user of users) await cached.cartLines(user);
+    const readsBefore = reads.carts;
+
+    await Promise.all(users.map((user) => add(user)));
+    for (const user of users) assert.deepEqual(await cached.cartLines(user), await inner.cartLines(user));
+    assert.equal(reads.carts, readsBefore, "no cart was read again");
+
+    const [user] = users;
+    await Promise.all([add(user), add(user, "1:1"), cached.setCartNumber(user, (await cached.cartLines(user))[0].id, 5, now)]);
+    const fresh = await inner.cartLines(user);
+    assert.deepEqual(fresh.map((l) => l.number), [5, 1]);
+    assert.deepEqual(await cached.cartLines(user), fresh);
+    assert.equal(reads.carts, readsBefore + 1, "the cart written by overlapping writes was read again, once");
+  });
+
   test("a goods change through the wrapper shows at once; a verb it does not know empties the caches", async () => {
     const cached = await cachedShop(inner);
     const user = await newUser();

@@ -100,10 +100,26 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     return kept;
   }
 
+  /** Cart writes of each user not finished yet. */
+  const pendingCartWrites = new Map<number, number>();
+
+  /** A write to one user's cart; `after` gets whether another write to that cart was under way when it began. */
+  async function cartWriteOf<T>(userId: number, change: () => Promise<T>, after: (result: T | undefined, overlapped: boolean) => void) {
+    const overlapped = pendingCartWrites.has(userId);
+    pendingCartWrites.set(userId, (pendingCartWrites.get(userId) ?? 0) + 1);
+    return write(change, (result) => {
+      const left = pendingCartWrites.get(userId)! - 1;
+      if (left === 0) pendingCartWrites.delete(userId);
+      else pendingCartWrites.set(userId, left);
+      after(result, overlapped);
+    });
+  }
+
   const cartWrite =
     <A extends [number, ...unknown[]], R>(verb: (...args: A) => Promise<R>) =>
     (...args: A) =>
-      write(
+      cartWriteOf(
+        args[0],
         () => verb(...args),
         () => carts.delete(args[0]),
       );
@@ -142,14 +158,18 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     addToCart(tenantId: number, userId: number, line: Parameters<Storage["addToCart"]>[2], now: number) {
       const before = carts.get(userId);
       const goods = goodsById.get(line.goodsId);
-      const seen = writes;
-      return write(
+      return cartWriteOf(
+        userId,
         () => storage.addToCart(tenantId, userId, line, now),
-        (added) => {
+        (added, overlapped) => {
+          // The cart as it was, changed by the upsert's answer, when no other
+          // write to this cart was under way as it began or ended meanwhile
+          // (each one forgets or replaces the cached cart, and so does any
+          // change to goods): no read needed. Writes to other carts, even in
+          // the same commit, do not matter.
+          const untouched = !overlapped && carts.get(userId) === before;
           carts.delete(userId);
-          // The cart as it was, changed by the upsert's answer, when nothing
-          // else was written meanwhile: no read needed.
-          if (!added || !before || writes !== seen + 2 || version === undefined) return;
+          if (!added || !before || !untouched || version === undefined) return;
           const at = before.findIndex((l) => l.id === added.id);
           if (at < 0 && !goods) return;
           const changed: CartLine =
