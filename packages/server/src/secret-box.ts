@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { randomBytes } from "./random";
 
 /**
  * AES-256-GCM with WEGATE_SECRET, for what must be kept but never shown:

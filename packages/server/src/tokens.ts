@@ -1,4 +1,5 @@
-import { hash, randomBytes } from "node:crypto";
+import { hash } from "node:crypto";
+import { randomBytes } from "./random";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
