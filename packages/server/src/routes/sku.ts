@@ -16,13 +16,30 @@ function idOf(value: unknown): number | undefined {
   return typeof id === "number" && Number.isInteger(id) && id > 0 && id < 2 ** 31 ? id : undefined;
 }
 
+/** Keys already worked out, per goods' options (parsed once, frozen and shared) and `sku` text. */
+const keys = new WeakMap<SkuOption[], Map<string, string>>();
+const KEYS_PER_OPTIONS = 256;
+
 /**
  * API Factory's `sku` parameter (a JSON string) checked against the goods'
  * options: every option chosen once, with one of its values. Returns the
  * line's canonical key ("optionId:valueId,..." by option id; "" without
- * options), so the same choice in any order is the same cart line.
+ * options), so the same choice in any order is the same cart line. A client
+ * sends the same few texts for a goods again and again: their keys are kept.
  */
 export function skuKeyOf(json: string | undefined, options: SkuOption[]): string {
+  if (json === undefined || !Object.isFrozen(options)) return checkedSkuKey(json, options);
+  let known = keys.get(options);
+  let key = known?.get(json);
+  if (key === undefined) {
+    key = checkedSkuKey(json, options);
+    if (!known) keys.set(options, (known = new Map()));
+    if (known.size < KEYS_PER_OPTIONS) known.set(json, key);
+  }
+  return key;
+}
+
+function checkedSkuKey(json: string | undefined, options: SkuOption[]): string {
   let parsed: unknown = [];
   if (json !== undefined) {
     try {
