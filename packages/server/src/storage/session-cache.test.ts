@@ -81,6 +81,35 @@ describe("withSessionCache", () => {
     assert.ok(await cached.findSessionByTokenHash(second.tokenHash));
   });
 
+  test("a lookup that read the row before a login ended that session does not bring it back", async () => {
+    const user = (await inner.createUserIfAbsent(tenantId, { openid: "o-race-login" }, now)).user.id;
+    const { call, read, release } = heldBack(inner.findSessionByTokenHash);
+    const cached = withSessionCache({ ...inner, findSessionByTokenHash: call });
+    const first = await newSession(cached, { user, maxLive: 1 });
+    const stale = cached.findSessionByTokenHash(first.tokenHash);
+    await read;
+    await newSession(cached, { user, maxLive: 1 }); // ends the first
+    release();
+    assert.ok(await stale, "that lookup answers what it read");
+    assert.equal(await cached.findSessionByTokenHash(first.tokenHash), undefined, "the next one finds it ended");
+  });
+
+  test("lookups that overlap writes to other sessions (committed together) are kept", async () => {
+    const { storage, reads } = counted(inner);
+    const cached = withSessionCache(storage);
+    const others = await Promise.all(Array.from({ length: 5 }, (_, i) => inner.createUserIfAbsent(tenantId, { openid: `o-other-${i}` }, now)));
+    const mine = await Promise.all(Array.from({ length: 5 }, () => newSession(inner)));
+    const revoked = await newSession(inner);
+    await Promise.all([
+      ...mine.map(({ tokenHash }) => cached.findSessionByTokenHash(tokenHash)),
+      ...others.map(({ user }) => newSession(cached, { user: user.id })),
+      cached.revokeSession(revoked.session.id, now + 1),
+    ]);
+    const readsBefore = reads.count;
+    for (const { tokenHash, session } of mine) assert.deepEqual(await cached.findSessionByTokenHash(tokenHash), session);
+    assert.equal(reads.count, readsBefore, "all five were kept");
+  });
+
   test("a lookup that read the row before a revoke does not bring the session back", async () => {
     const { call, read, release } = heldBack(inner.findSessionByTokenHash);
     const slow: Storage = { ...inner, findSessionByTokenHash: call };

@@ -2,6 +2,8 @@ import type { Session, Storage } from "./storage";
 
 /** Live sessions kept; beyond this the oldest cached ones are dropped (and read again when used). */
 const DEFAULT_MAX_ENTRIES = 100_000;
+/** Write marks kept while lookups are under way (see withSessionCache). */
+const MAX_MARKS = 10_000;
 
 /**
  * Sessions read once and then answered from memory: every page's token check
@@ -13,14 +15,26 @@ const DEFAULT_MAX_ENTRIES = 100_000;
  * Every session write goes through here: a revoke or renewal updates the
  * cache after the database, and a login (which may end the user's oldest
  * sessions) drops that user's cached ones. A lookup that raced with a write
- * is not cached, so a revoked session can never come back.
+ * to its session (or to its user's sessions) is not cached, so a revoked
+ * session can never come back; writes to other sessions, even committed
+ * together with it, do not matter.
  */
 export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTRIES): Storage {
   const byHash = new Map<string, Session>();
   const hashById = new Map<number, string>();
   const hashesByUser = new Map<number, Set<string>>();
-  /** Bumped before and after every session write; a lookup caches only if it saw none. */
-  let writes = 0;
+  /**
+   * When each session (by id) and each user's sessions were last written, on
+   * a counter bumped as every write starts and ends: a lookup keeps what it
+   * read only if its session and user were not written since it started.
+   * Only lookups under way need these marks: they are dropped whenever none
+   * is (or, past MAX_MARKS, with every lookup under way left uncached).
+   */
+  let tick = 0;
+  let oldestUsable = 0;
+  let lookups = 0;
+  const sessionWrittenAt = new Map<number, number>();
+  const userWrittenAt = new Map<number, number>();
 
   function remember(tokenHash: string, session: Session) {
     if (byHash.size >= maxEntries) forget(byHash.keys().next().value!);
@@ -41,15 +55,28 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
     if (hashes.size === 0) hashesByUser.delete(session.userId);
   }
 
-  async function write<T>(change: () => Promise<T>, after: () => void): Promise<T> {
-    writes++;
+  function mark(written: Map<number, number>, id: number) {
+    if (lookups === 0) return;
+    if (written.size >= MAX_MARKS) {
+      sessionWrittenAt.clear();
+      userWrittenAt.clear();
+      oldestUsable = tick + 1;
+    }
+    written.set(id, ++tick);
+  }
+
+  async function write<T>(written: Map<number, number>, id: number, change: () => Promise<T>, after: () => void): Promise<T> {
+    mark(written, id);
     try {
       return await change();
     } finally {
-      writes++;
+      mark(written, id);
       after();
     }
   }
+
+  const writtenSince = (session: Session, started: number) =>
+    started < oldestUsable || (sessionWrittenAt.get(session.id) ?? -1) > started || (userWrittenAt.get(session.userId) ?? -1) > started;
 
   return {
     ...storage,
@@ -57,14 +84,24 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
     async findSessionByTokenHash(tokenHash) {
       const cached = byHash.get(tokenHash);
       if (cached) return cached;
-      const seen = writes;
-      const session = await storage.findSessionByTokenHash(tokenHash);
-      if (session && writes === seen) remember(tokenHash, session);
-      return session;
+      const started = tick;
+      lookups++;
+      try {
+        const session = await storage.findSessionByTokenHash(tokenHash);
+        if (session && !writtenSince(session, started)) remember(tokenHash, session);
+        return session;
+      } finally {
+        if (--lookups === 0) {
+          sessionWrittenAt.clear();
+          userWrittenAt.clear();
+        }
+      }
     },
 
     createSession: (session, maxLive) =>
       write(
+        userWrittenAt,
+        session.userId,
         () => storage.createSession(session, maxLive),
         () => {
           for (const hash of hashesByUser.get(session.userId) ?? []) forget(hash);
@@ -73,12 +110,16 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
 
     renewSession: (id, expiresAt, now) =>
       write(
+        sessionWrittenAt,
+        id,
         () => storage.renewSession(id, expiresAt, now),
         () => forget(hashById.get(id)),
       ),
 
     revokeSession: (id, now) =>
       write(
+        sessionWrittenAt,
+        id,
         () => storage.revokeSession(id, now),
         () => forget(hashById.get(id)),
       ),
