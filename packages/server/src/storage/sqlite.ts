@@ -68,6 +68,9 @@ class GroupCommit {
   readonly #begin: SQLite.Statement;
   readonly #commit: SQLite.Statement;
   readonly #rollback: SQLite.Statement;
+  readonly #savepoint: SQLite.Statement;
+  readonly #release: SQLite.Statement;
+  readonly #rollbackToSavepoint: SQLite.Statement;
   #batch: Batch | undefined;
   /** The batch the current holder of the connection ran queries in: it answers once that batch is committed. */
   #joined: Batch | undefined;
@@ -82,6 +85,9 @@ class GroupCommit {
     this.#begin = db.prepare("begin immediate");
     this.#commit = db.prepare("commit");
     this.#rollback = db.prepare("rollback");
+    this.#savepoint = db.prepare("savepoint trx");
+    this.#release = db.prepare("release trx");
+    this.#rollbackToSavepoint = db.prepare("rollback to trx");
   }
 
   /** Runs a statement: in the open batch, or in a new one if it writes. */
@@ -101,14 +107,17 @@ class GroupCommit {
   beginSavepoint() {
     if (!this.#batch) this.#open();
     this.#joined = this.#batch;
-    this.#db.exec("savepoint trx");
+    this.#savepoint.run();
     this.#inSavepoint = true;
   }
 
   endSavepoint(outcome: "release" | "rollback") {
     this.#inSavepoint = false;
     // After SQLite rolled the whole batch back there is no savepoint left to end.
-    if (this.#db.inTransaction) this.#db.exec(outcome === "release" ? "release trx" : "rollback to trx; release trx");
+    if (this.#db.inTransaction) {
+      if (outcome === "rollback") this.#rollbackToSavepoint.run();
+      this.#release.run();
+    }
     if (this.#commitWhenReleased) {
       this.#commitWhenReleased = false;
       setImmediate(this.#commitNow);
