@@ -75,3 +75,27 @@ test("junk tokens are simply not logged in", async () => {
     assert.equal(reply.status, 401);
   }
 });
+
+test("validateCached answers a live, cached session without a promise, and leaves everything else to validate()", async () => {
+  const { sessions } = h.app;
+  const token = await tokenFor("vic");
+  const tenantA = (await h.storage.findTenant("shop-a"))!.id;
+  const tenantB = (await h.storage.findTenant("shop-b"))!.id;
+  assert.equal(sessions.validateCached(tenantA, token), undefined, "not read yet: not in memory");
+  const session = (await sessions.validate(tenantA, token))!;
+  assert.deepEqual(sessions.validateCached(tenantA, token), session);
+  assert.equal(sessions.validateCached(tenantB, token), undefined, "another tenant's");
+  assert.equal(sessions.validateCached(tenantA, "x".repeat(43)), undefined);
+  assert.equal(sessions.validateCached(tenantA, undefined), undefined);
+
+  h.clock.advance(HOUR); // due for renewal: only validate() renews
+  assert.equal(sessions.validateCached(tenantA, token), undefined);
+  const renewed = (await sessions.validate(tenantA, token))!;
+  assert.ok(renewed.expiresAt > session.expiresAt);
+  await sessions.validate(tenantA, token); // the renewal dropped it from memory; read again
+  assert.equal(sessions.validateCached(tenantA, token)?.expiresAt, renewed.expiresAt);
+
+  assert.equal(await sessions.revoke(tenantA, token), true);
+  assert.equal(sessions.validateCached(tenantA, token), undefined, "revoked");
+  assert.equal(await check(token), 2000);
+});

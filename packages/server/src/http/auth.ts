@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../errors";
 
 function firstString(value: unknown): string | undefined {
@@ -21,9 +21,21 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   return firstString(request.headers["x-token"]);
 }
 
-/** preHandler for routes behind the token: sets request.session or answers 2000. */
-export async function requireSession(request: FastifyRequest): Promise<void> {
-  const session = await request.server.sessions.validate(request.tenant.id, tokenOf(request));
-  if (!session) throw new ApiError("notLoggedIn");
-  request.session = session;
+/**
+ * preHandler for routes behind the token: sets request.session or answers
+ * 2000. Callback style: a session held in memory goes on without a promise.
+ */
+export function requireSession(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+  const { sessions } = request.server;
+  const token = tokenOf(request);
+  const cached = sessions.validateCached(request.tenant.id, token);
+  if (cached) {
+    request.session = cached;
+    return done();
+  }
+  sessions.validate(request.tenant.id, token).then((session) => {
+    if (!session) return done(new ApiError("notLoggedIn"));
+    request.session = session;
+    done();
+  }, done);
 }

@@ -81,6 +81,8 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
   return {
     ...storage,
 
+    cachedSessionByTokenHash: (tokenHash) => byHash.get(tokenHash),
+
     async findSessionByTokenHash(tokenHash) {
       const cached = byHash.get(tokenHash);
       if (cached) return cached;

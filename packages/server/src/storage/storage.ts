@@ -86,6 +86,8 @@ export interface Storage extends ShopStorage {
    */
   createSession(session: NewSession, maxLive: number): Promise<Session>;
   findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** The session if it is held in memory (withSessionCache), without a promise; undefined: ask findSessionByTokenHash. */
+  cachedSessionByTokenHash?(tokenHash: string): Session | undefined;
   renewSession(id: number, expiresAt: number, now: number): Promise<void>;
   revokeSession(id: number, now: number): Promise<void>;
 }
