@@ -22,6 +22,14 @@ export function ok(data?: unknown) {
   return data === undefined ? { code: 0, msg: errors.ok.zh } : { code: 0, msg: errors.ok.zh, data };
 }
 
+/**
+ * Sends an answer serialized earlier by its route's schema (`reply.serialize`),
+ * as it is: for answers that do not change between requests.
+ */
+export function sendSerialized(reply: FastifyReply, bytes: Buffer) {
+  return reply.type("application/json; charset=utf-8").send(bytes);
+}
+
 function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
   if (isWechatError(error)) return new ApiError(errorNameForWechat(error.kind));

@@ -3,7 +3,7 @@ import { type TSchema, Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError } from "../errors";
 import { requireSession } from "../http/auth";
-import { ok } from "../http/envelope";
+import { ok, sendSerialized } from "../http/envelope";
 import type { CartLine } from "../storage/shop";
 import { Envelope, GoodsId, Token, TokenQuery, Yuan, yuan } from "./schemas";
 import { skuChoices, skuKeyOf } from "./sku";
@@ -88,7 +88,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       answer = Buffer.from(String(reply.serialize(ok(cartOf(lines)))));
       if (Object.isFrozen(lines)) viewed.set(lines, answer);
     }
-    return reply.type("application/json; charset=utf-8").send(answer);
+    return sendSerialized(reply, answer);
   }
 
   async function currentCart(userId: number) {
