@@ -93,6 +93,24 @@ describe("group commit: the writes of one turn of the event loop share one trans
     for (const seen of seenByOther) assert.deepEqual(seen, all, "each write answered after the one commit of all 20");
   });
 
+  test("a turn's queries run in the order they were asked, a transaction after the queries asked before it", async () => {
+    await insert(1);
+    const count = (executor: Kysely<{ t: { a: number; b: string } }> = db) =>
+      sql<{ n: number }>`select count(*) as n from t`.execute(executor).then(({ rows }) => rows[0].n);
+    const first = count();
+    const written = insert(2);
+    const after = count();
+    const inTransaction = db.transaction().execute(async (trx) => {
+      const seen = await count(trx);
+      await insert(3, trx);
+      return seen;
+    });
+    const last = count();
+    assert.deepEqual(await Promise.all([first, after, inTransaction, last]), [1, 2, 2, 3]);
+    await written;
+    assert.deepEqual(committedRows(), [1, 2, 3]);
+  });
+
   test("a transaction that fails rolls back its own writes only; a failed statement fails only its caller", async () => {
     await insert(1);
     const results = await Promise.allSettled([

@@ -11,11 +11,9 @@ import {
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
- * better-sqlite3 for kysely, with three changes to kysely's own SQLite driver
+ * better-sqlite3 for kysely, with two changes to kysely's own SQLite driver
  * that matter under load: statements are prepared once per SQL text (not on
- * every query), requests waiting for the single connection queue up in order
- * instead of all waking at every release, and writes are group-committed
- * (see GroupCommit).
+ * every query), and writes are group-committed (see GroupCommit).
  */
 export class SqliteDialect extends KyselySqliteDialect {
   readonly #db: SQLite.Database;
@@ -26,13 +24,12 @@ export class SqliteDialect extends KyselySqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new SqliteDriver(this.#db);
+    return new SqliteDriver(new GroupCommit(this.#db));
   }
 }
 
-/** A write transaction shared by the queries of one turn of the event loop. */
+/** Settles once the turn's write transaction is committed (or rejects when it is not). */
 interface Batch {
-  /** Settles once the batch is committed (or rolled back: rejects). */
   committed: Promise<void>;
   settle(error?: unknown): void;
 }
@@ -42,26 +39,44 @@ function newBatch(): Batch {
   const committed = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error));
   });
-  // Every member awaits it; this only keeps a batch nobody waits for from crashing the process.
+  // Its transactions await it; this only keeps a batch nobody waits for from crashing the process.
   committed.catch(() => {});
   return { committed, settle };
 }
 
+/** A query waiting for the end of the turn; once run, its outcome waits for the commit. */
+interface Queued {
+  statement: SQLite.Statement;
+  parameters: unknown[];
+  outcome?: { result: QueryResult<unknown> } | { error: unknown };
+  resolve(result: QueryResult<unknown>): void;
+  reject(error: unknown): void;
+}
+
+function execute(statement: SQLite.Statement, parameters: unknown[]): QueryResult<unknown> {
+  if (statement.reader) return { rows: statement.all(parameters) };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
 /**
  * Group commit. A SQLite commit costs more than the statements it commits
- * (WAL frames, file locks, now and then a checkpoint), so every query made
- * while a write transaction is open joins it, and it is committed once, at
- * the end of the turn of the event loop (`setImmediate`) that opened it.
+ * (WAL frames, file locks, now and then a checkpoint), and a statement costs
+ * several times more when request handling runs between two of them (the CPU
+ * caches go cold). So the queries of one turn of the event loop wait for its
+ * end (`setImmediate`), then run back to back, in the order they were asked,
+ * in one write transaction, committed once.
  *
- * - No caller is answered before its writes are committed: a query that ran
- *   in a batch (a read too, since it may have seen the batch's writes) gets
- *   its result only when the batch is committed, and an error if it is not.
- * - A kysely transaction is a savepoint in the batch: its rollback undoes its
- *   own writes only. The batch is not committed while one is open.
- * - A failed statement is undone by SQLite on its own and fails only its
- *   caller, unless SQLite rolled the whole transaction back (disk full, I/O
- *   error): then every query of the batch fails.
- * - A read made while no batch is open runs on its own, as before.
+ * - No query is answered before that commit, reads included (they may have
+ *   seen the turn's writes). A failed statement is undone by SQLite on its
+ *   own and fails only its caller; if the commit fails, or SQLite rolls the
+ *   whole transaction back (disk full, I/O error), every query of the batch
+ *   fails and none of it is stored.
+ * - A read in a quiet turn (nothing waiting, no transaction) runs at once.
+ * - A kysely transaction needs its answers as it goes: it runs at once, as a
+ *   savepoint in the turn's transaction (after the queries asked before it),
+ *   and its rollback undoes its own writes only. One at a time; the commit
+ *   waits for it, and its caller is answered after the commit too.
  */
 class GroupCommit {
   readonly #db: SQLite.Database;
@@ -71,12 +86,18 @@ class GroupCommit {
   readonly #savepoint: SQLite.Statement;
   readonly #release: SQLite.Statement;
   readonly #rollbackToSavepoint: SQLite.Statement;
+  readonly #statements = new Map<string, SQLite.Statement>();
+  /** Asked this turn, not run yet. */
+  #queued: Queued[] = [];
+  /** Run in the open transaction, answered at its commit. */
+  #ran: Queued[] = [];
+  /** The turn's write transaction, when open. */
   #batch: Batch | undefined;
-  /** The batch the current holder of the connection ran queries in: it answers once that batch is committed. */
-  #joined: Batch | undefined;
-  /** A kysely transaction's savepoint is open: the batch waits for it. */
-  #inSavepoint = false;
-  #commitWhenReleased = false;
+  #flushScheduled = false;
+  /** A kysely transaction's savepoint is open; others wait in line, and so does the commit. */
+  #inTransaction = false;
+  readonly #transactionsWaiting: Array<() => void> = [];
+  #flushWhenTransactionEnds = false;
 
   constructor(db: SQLite.Database) {
     this.#db = db;
@@ -90,143 +111,7 @@ class GroupCommit {
     this.#rollbackToSavepoint = db.prepare("rollback to trx");
   }
 
-  /** Runs a statement: in the open batch, or in a new one if it writes. */
-  run<T>(statement: SQLite.Statement, execute: () => T): T {
-    if (!this.#batch && !statement.readonly) this.#open();
-    const batch = this.#batch;
-    if (!batch) return execute();
-    this.#joined = batch;
-    try {
-      return execute();
-    } catch (error) {
-      if (!this.#db.inTransaction) this.#fail(batch, error);
-      throw error;
-    }
-  }
-
-  beginSavepoint() {
-    if (!this.#batch) this.#open();
-    this.#joined = this.#batch;
-    this.#savepoint.run();
-    this.#inSavepoint = true;
-  }
-
-  endSavepoint(outcome: "release" | "rollback") {
-    this.#inSavepoint = false;
-    // After SQLite rolled the whole batch back there is no savepoint left to end.
-    if (this.#db.inTransaction) {
-      if (outcome === "rollback") this.#rollbackToSavepoint.run();
-      this.#release.run();
-    }
-    if (this.#commitWhenReleased) {
-      this.#commitWhenReleased = false;
-      setImmediate(this.#commitNow);
-    }
-  }
-
-  /** Called as the connection is handed on: what its holder must wait for before answering. */
-  takeJoined(): Promise<void> | undefined {
-    const joined = this.#joined;
-    this.#joined = undefined;
-    return joined?.committed;
-  }
-
-  #open() {
-    this.#begin.run();
-    this.#batch = newBatch();
-    setImmediate(this.#commitNow);
-  }
-
-  #fail(batch: Batch, error: unknown) {
-    if (this.#batch === batch) this.#batch = undefined;
-    batch.settle(error);
-  }
-
-  readonly #commitNow = () => {
-    const batch = this.#batch;
-    if (!batch) return;
-    if (this.#inSavepoint) {
-      this.#commitWhenReleased = true;
-      return;
-    }
-    this.#batch = undefined;
-    try {
-      this.#commit.run();
-      batch.settle();
-    } catch (error) {
-      if (this.#db.inTransaction) this.#rollback.run();
-      batch.settle(error);
-    }
-  };
-
-  /** Commits what is open now (before the database is closed). */
-  flush() {
-    this.#inSavepoint = false;
-    this.#commitNow();
-  }
-}
-
-class SqliteDriver implements Driver {
-  readonly #db: SQLite.Database;
-  readonly #group: GroupCommit;
-  readonly #connection: SqliteConnection;
-  /** SQLite has one connection; a transaction holds it across awaits, so every query takes turns. */
-  #busy = false;
-  readonly #waiting: Array<() => void> = [];
-
-  constructor(db: SQLite.Database) {
-    this.#db = db;
-    this.#group = new GroupCommit(db);
-    this.#connection = new SqliteConnection(db, this.#group);
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#busy = true;
-    return this.#connection;
-  }
-
-  async releaseConnection(): Promise<void> {
-    const committed = this.#group.takeJoined();
-    const next = this.#waiting.shift();
-    // Hand the connection straight to the next in line (it stays busy), so it
-    // can join the same batch, and only then wait for the commit.
-    if (next) next();
-    else this.#busy = false;
-    await committed;
-  }
-
-  async beginTransaction(): Promise<void> {
-    this.#group.beginSavepoint();
-  }
-
-  async commitTransaction(): Promise<void> {
-    this.#group.endSavepoint("release");
-  }
-
-  async rollbackTransaction(): Promise<void> {
-    this.#group.endSavepoint("rollback");
-  }
-
-  async destroy(): Promise<void> {
-    this.#group.flush();
-    this.#db.close();
-  }
-}
-
-class SqliteConnection implements DatabaseConnection {
-  readonly #db: SQLite.Database;
-  readonly #group: GroupCommit;
-  readonly #statements = new Map<string, SQLite.Statement>();
-
-  constructor(db: SQLite.Database, group: GroupCommit) {
-    this.#db = db;
-    this.#group = group;
-  }
-
-  #prepare(sql: string): SQLite.Statement {
+  prepare(sql: string): SQLite.Statement {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
@@ -236,12 +121,193 @@ class SqliteConnection implements DatabaseConnection {
     return statement;
   }
 
+  /** A query outside any transaction: run at once if it is a read in a quiet turn, else at the end of the turn. */
+  query(statement: SQLite.Statement, parameters: unknown[]): QueryResult<unknown> | Promise<QueryResult<unknown>> {
+    if (statement.readonly && !this.#batch && !this.#inTransaction && this.#queued.length === 0) return execute(statement, parameters);
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ statement, parameters, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** A query of the kysely transaction holding the savepoint: at once. */
+  queryInTransaction(statement: SQLite.Statement, parameters: unknown[]): QueryResult<unknown> {
+    try {
+      return execute(statement, parameters);
+    } catch (error) {
+      if (!this.#db.inTransaction) this.#lose(error);
+      throw error;
+    }
+  }
+
+  /** Opens a savepoint for a kysely transaction; returns the batch whose commit its caller must wait for. */
+  async beginTransaction(): Promise<Batch> {
+    if (this.#inTransaction) await new Promise<void>((resolve) => this.#transactionsWaiting.push(resolve));
+    this.#inTransaction = true;
+    try {
+      this.#runQueued();
+      const batch = this.#batch ?? this.#open();
+      this.#savepoint.run();
+      return batch;
+    } catch (error) {
+      this.#handOn();
+      throw error;
+    }
+  }
+
+  endTransaction(outcome: "release" | "rollback") {
+    // After SQLite rolled the whole batch back there is no savepoint left to end.
+    if (this.#db.inTransaction) {
+      if (outcome === "rollback") this.#rollbackToSavepoint.run();
+      this.#release.run();
+    }
+    this.#handOn();
+  }
+
+  /** Runs and commits what is waiting, then closes the database. */
+  close() {
+    this.#inTransaction = false;
+    this.#flush();
+    this.#db.close();
+  }
+
+  #handOn() {
+    const next = this.#transactionsWaiting.shift();
+    if (next) return next(); // still this turn: the same batch
+    this.#inTransaction = false;
+    if (this.#flushWhenTransactionEnds) {
+      this.#flushWhenTransactionEnds = false;
+      this.#scheduleFlush();
+    }
+  }
+
+  #open(): Batch {
+    this.#begin.run();
+    this.#batch = newBatch();
+    this.#scheduleFlush();
+    return this.#batch;
+  }
+
+  #scheduleFlush() {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flush);
+  }
+
+  /** Runs the queued queries, in order, in the open transaction (opened if one of them writes). */
+  #runQueued() {
+    if (this.#queued.length === 0) return;
+    const queued = this.#queued;
+    this.#queued = [];
+    if (!this.#batch && queued.some((q) => !q.statement.readonly)) this.#open();
+    for (const [i, q] of queued.entries()) {
+      try {
+        q.outcome = { result: execute(q.statement, q.parameters) };
+      } catch (error) {
+        q.outcome = { error };
+      }
+      this.#ran.push(q);
+      if (this.#batch && !this.#db.inTransaction) {
+        this.#lose((q.outcome as { error: unknown }).error, queued.slice(i + 1));
+        return;
+      }
+    }
+    if (!this.#batch) this.#answer(undefined); // reads only, no transaction to wait for
+  }
+
+  readonly #flush = () => {
+    this.#flushScheduled = false;
+    if (this.#inTransaction) {
+      this.#flushWhenTransactionEnds = true;
+      return;
+    }
+    this.#runQueued();
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    try {
+      this.#commit.run();
+    } catch (error) {
+      if (this.#db.inTransaction) this.#rollback.run();
+      this.#answer(error);
+      batch.settle(error);
+      return;
+    }
+    this.#answer(undefined);
+    batch.settle();
+  };
+
+  /** Hands every query that ran its outcome, or `error` for all when their transaction was lost. */
+  #answer(error: unknown) {
+    const ran = this.#ran;
+    this.#ran = [];
+    for (const q of ran) {
+      const outcome = error === undefined ? q.outcome! : { error };
+      if ("result" in outcome) q.resolve(outcome.result);
+      else q.reject(outcome.error);
+    }
+  }
+
+  /** SQLite rolled the whole transaction back: everything in it, and what was still to run, fails. */
+  #lose(error: unknown, notRun: Queued[] = []) {
+    const batch = this.#batch;
+    this.#batch = undefined;
+    this.#answer(error);
+    for (const q of notRun) q.reject(error);
+    batch?.settle(error);
+  }
+}
+
+class SqliteDriver implements Driver {
+  readonly #group: GroupCommit;
+
+  constructor(group: GroupCommit) {
+    this.#group = group;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new SqliteConnection(this.#group);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    // A transaction's caller is answered once the batch it ran in is committed.
+    await (connection as SqliteConnection).transactionBatch?.committed;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    (connection as SqliteConnection).transactionBatch = await this.#group.beginTransaction();
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.#group.endTransaction("release");
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    this.#group.endTransaction("rollback");
+  }
+
+  async destroy(): Promise<void> {
+    this.#group.close();
+  }
+}
+
+/** One per query or transaction (kysely acquires one for each): queries go through the group commit. */
+class SqliteConnection implements DatabaseConnection {
+  readonly #group: GroupCommit;
+  /** Set while this connection holds a kysely transaction. */
+  transactionBatch: Batch | undefined;
+
+  constructor(group: GroupCommit) {
+    this.#group = group;
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql);
+    const statement = this.#group.prepare(compiledQuery.sql);
     const parameters = compiledQuery.parameters as unknown[];
-    if (statement.reader) return { rows: this.#group.run(statement, () => statement.all(parameters)) as R[] };
-    const { changes, lastInsertRowid } = this.#group.run(statement, () => statement.run(parameters));
-    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    const result = this.transactionBatch ? this.#group.queryInTransaction(statement, parameters) : this.#group.query(statement, parameters);
+    return result as QueryResult<R> | Promise<QueryResult<R>>;
   }
 
   // eslint-disable-next-line require-yield
