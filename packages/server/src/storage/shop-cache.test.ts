@@ -121,6 +121,9 @@ describe("withShopCache", () => {
     await Promise.all(users.map((user) => add(user)));
     for (const user of users) assert.deepEqual(await cached.cartLines(user), await inner.cartLines(user));
     assert.equal(reads.carts, readsBefore, "no cart was read again");
+    const [first, second] = await Promise.all(users.slice(0, 2).map((user) => cached.cartLines(user)));
+    assert.equal(first[0].goods, second[0].goods, "carts share one object per goods");
+    assert.ok(Object.isFrozen(first[0].goods));
 
     const [user] = users;
     await Promise.all([add(user), add(user, "1:1"), cached.setCartNumber(user, (await cached.cartLines(user))[0].id, 5, now)]);

@@ -20,15 +20,10 @@ const UNRELATED = new Set<keyof Storage>([
   "listCategories", "countGoods", "listGoods", "isFavorite", "listFavorites",
 ]);
 
-function freezeLines(lines: CartLine[]): CartLine[] {
-  for (const line of lines) Object.freeze(Object.freeze(line).goods);
-  return Object.freeze(lines) as CartLine[];
-}
+type ShownGoods = CartLine["goods"];
 
-/** What a cart line shows of its goods, as `cartLines` reads it. */
-function cartGoods({ name, pics, price, stock, options }: Goods): CartLine["goods"] {
-  return { name, pics, price, stock, options };
-}
+const sameShownGoods = (a: ShownGoods, b: ShownGoods) =>
+  a.name === b.name && a.pics === b.pics && a.price === b.price && a.stock === b.stock && a.options === b.options;
 
 /** A Map that drops its oldest entry when full. */
 function boundedSet<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
@@ -56,9 +51,36 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
   let writes = 0;
   let version: number | undefined;
 
+  /**
+   * What cart lines show of each goods (its pics and options are already
+   * shared, see storage/shop.ts): one frozen object per goods while it does
+   * not change, shared by every cached cart instead of one per line.
+   */
+  const shownGoods = new Map<number, ShownGoods>();
+
+  function shown(goodsId: number, goods: ShownGoods): ShownGoods {
+    const known = shownGoods.get(goodsId);
+    if (known && sameShownGoods(known, goods)) return known;
+    const { name, pics, price, stock, options } = goods;
+    const frozen = Object.freeze({ name, pics, price, stock, options });
+    boundedSet(shownGoods, MAX_GOODS, goodsId, frozen);
+    return frozen;
+  }
+
+  /** A cart as the cache keeps it: frozen, its lines' goods shared. Lines already frozen are kept as they are. */
+  function freezeLines(lines: CartLine[]): CartLine[] {
+    for (const line of lines) {
+      if (Object.isFrozen(line)) continue;
+      line.goods = shown(line.goodsId, line.goods);
+      Object.freeze(line);
+    }
+    return Object.freeze(lines) as CartLine[];
+  }
+
   function forgetAll() {
     carts.clear();
     goodsById.clear();
+    shownGoods.clear();
   }
 
   async function poll() {
@@ -175,7 +197,7 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
           const changed: CartLine =
             at >= 0
               ? { ...before[at], number: added.number }
-              : { id: added.id, goodsId: line.goodsId, skuKey: line.skuKey, number: added.number, selected: true, goods: cartGoods(goods!) };
+              : { id: added.id, goodsId: line.goodsId, skuKey: line.skuKey, number: added.number, selected: true, goods: shown(line.goodsId, goods!) };
           carts.set(userId, freezeLines(at >= 0 ? before.map((l, i) => (i === at ? changed : l)) : [...before, changed]));
         },
       );
