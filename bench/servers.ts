@@ -159,8 +159,7 @@ export const WEGATE_BUNDLE = "packages/server/dist/cli.js";
 
 /**
  * The node flags of `npm start`, read from package.json so the bench runs what
- * users run: semi-spaces of 8 MB instead of 16 keep RSS ~15 MB lower for the
- * same CPU per request within noise.
+ * users run (V8's semi-spaces, old-space growth: see BENCHMARKS.md).
  */
 function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
