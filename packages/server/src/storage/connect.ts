@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import { createRequire } from "node:module";
 import type { Database, Dialect } from "./schema";
 import { sqliteFileOf } from "./serve-lock";
+import { runCompiledDirectly } from "./compiled";
 import { SqliteDialect } from "./sqlite";
 
 export interface Connection {
@@ -48,5 +49,8 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
   // the pages writes touch; 4 MB holds them, and the 12 MB of RSS saved pay
   // for V8's larger young generation (BENCHMARKS.md).
   sqlite.pragma("cache_size = -4000");
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect(sqlite) }), dialect: "sqlite" };
+  const dialect = new SqliteDialect(sqlite);
+  const db = new Kysely<Database>({ dialect });
+  runCompiledDirectly(db, dialect.run);
+  return { db, dialect: "sqlite" };
 }

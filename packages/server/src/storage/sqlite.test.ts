@@ -150,6 +150,26 @@ describe("group commit: the writes of one turn of the event loop share one trans
     assert.deepEqual(committedRows(), [1, 3], "the next turn writes again");
   });
 
+  test("compiledOnce queries skip kysely's connection round and keep the group commit's rules: order, one commit, transactions", async () => {
+    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]);
+    const countCompiled = compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]);
+    await insert(1);
+    const seenByOther: number[][] = [];
+    const answers = await Promise.all([
+      insertCompiled(2, "y").then((rows) => (seenByOther.push(committedRows()), rows)),
+      countCompiled(0),
+      db.transaction().execute(async (trx) => {
+        const [row] = await insertCompiled.in(trx)(3, "z");
+        return (await countCompiled.in(trx)(0))[0].n + row.a;
+      }),
+      insert(4).then(() => seenByOther.push(committedRows())),
+    ]);
+    assert.deepEqual(answers.slice(0, 3), [[{ a: 2 }], [{ n: 2 }], 3 + 3], "each query saw the ones asked before it");
+    assert.deepEqual(seenByOther, [[1, 2, 3, 4], [1, 2, 3, 4]], "answered after the one commit of the turn");
+    await assert.rejects(insertCompiled(2, "again"), /UNIQUE|PRIMARY KEY/);
+    assert.deepEqual(await countCompiled(0), [{ n: 4 }]);
+  });
+
   test("a read in a turn without writes answers at once; in a turn with writes it waits for their commit", async () => {
     await insert(1);
     let turnEnded = false;

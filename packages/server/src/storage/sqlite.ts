@@ -17,6 +17,7 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 export class SqliteDialect extends KyselySqliteDialect {
   readonly #db: SQLite.Database;
+  #group: GroupCommit | undefined;
 
   constructor(db: SQLite.Database) {
     super({ database: db });
@@ -24,8 +25,19 @@ export class SqliteDialect extends KyselySqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new SqliteDriver(new GroupCommit(this.#db));
+    this.#group = new GroupCommit(this.#db);
+    return new SqliteDriver(this.#group);
   }
+
+  /**
+   * Runs a compiled query outside any transaction, as kysely would, without
+   * kysely's connection round (acquire, run, release: a few promises a query,
+   * which the hot queries feel). For kysely instances without plugins.
+   */
+  readonly run = (query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>> => {
+    if (!this.#group) throw new Error("SqliteDialect.run before kysely created its driver");
+    return this.#group.query(this.#group.prepare(query.sql), query.parameters as unknown[]);
+  };
 }
 
 /** Settles once the turn's write transaction is committed (or rejects when it is not). */
