@@ -8,7 +8,7 @@ import type { Clock } from "@wegate/wechat";
 import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
 import "./context";
 import { errorHandler, notFoundHandler } from "./http/envelope";
-import { type LogOptions, loggerOptions } from "./http/logging";
+import { type LogOptions, loggerOptions, requestLogger } from "./http/logging";
 import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
 import { opsRoutes } from "./routes/ops";
@@ -44,6 +44,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const clock = options.clock ?? Date.now;
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(options.logger ?? {}),
+    ...(options.logger !== false && { childLoggerFactory: requestLogger }),
     bodyLimit: 64 * 1024,
     // Clients and the fastify router both see `/demo/user/detail/` as `/demo/user/detail`.
     routerOptions: { ignoreTrailingSlash: true },

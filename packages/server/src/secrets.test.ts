@@ -41,6 +41,8 @@ test("no response and no log line contains a session_key, the app secret, a toke
 
   assert.ok(h.logs.length > 20, "the server logged the requests");
   assert.ok(h.logs.some((line) => line.includes("/shop-a/user/check-token")), "request URLs are logged");
+  const requestLines = h.logs.filter((line) => line.includes('"msg":"incoming request"') || line.includes('"msg":"request completed"'));
+  assert.ok(requestLines.length >= 20 && requestLines.every((line) => /"reqId":"req-\w+"/.test(line)), "request lines carry the request's id");
   for (const secret of secrets) {
     assert.ok(secret.length >= 16);
     for (const body of bodies) assert.ok(!body.includes(secret), `a response contains a secret: ${body.slice(0, 80)}`);
