@@ -23,8 +23,9 @@ export function ok(data?: unknown) {
 }
 
 /**
- * Sends an answer serialized earlier by its route's schema (`reply.serialize`),
- * as it is: for answers that do not change between requests.
+ * Sends an answer already serialized, as it is: by its route's schema earlier
+ * (`reply.serialize`, for answers that do not change between requests), or
+ * as the same bytes the schema would make (routes/cart-answer.ts).
  */
 export function sendSerialized(reply: FastifyReply, bytes: Buffer) {
   return reply.type("application/json; charset=utf-8").send(bytes);

@@ -3,57 +3,16 @@ import { type TSchema, Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError } from "../errors";
 import { requireSession } from "../http/auth";
-import { ok, sendSerialized } from "../http/envelope";
+import { sendSerialized } from "../http/envelope";
 import type { CartLine } from "../storage/shop";
-import { Envelope, GoodsId, Token, TokenQuery, Yuan, yuan } from "./schemas";
-import { skuChoices, skuKeyOf } from "./sku";
+import { CartEnvelope, cartAnswer } from "./cart-answer";
+import { GoodsId, Token, TokenQuery } from "./schemas";
+import { skuKeyOf } from "./sku";
 
 const MAX_LINES_PER_REQUEST = 200;
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000, description: "A positive whole number, at most the stock" });
 const LineKeys = Type.String({ minLength: 1, maxLength: 4096, description: "A line's key, or several separated by commas" });
-
-const Cart = Type.Object({
-  number: Type.Integer({ description: "Items in the cart" }),
-  price: { ...Yuan, description: "Total of the selected lines, yuan" },
-  items: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      goodsId: Type.Integer(),
-      number: Type.Integer(),
-      price: { ...Yuan, description: "Unit price, yuan" },
-      pic: Type.String(),
-      name: Type.String(),
-      sku: Type.Array(Type.Object({ optionId: Type.Integer(), optionValueId: Type.Integer(), optionName: Type.String(), optionValueName: Type.String() })),
-      selected: Type.Boolean(),
-      stores: Type.Integer({ description: "Stock" }),
-    }),
-  ),
-});
-
-function cartOf(lines: readonly CartLine[]) {
-  let number = 0;
-  let cents = 0;
-  for (const line of lines) {
-    number += line.number;
-    if (line.selected) cents += line.goods.price * line.number;
-  }
-  return {
-    number,
-    price: yuan(cents),
-    items: lines.map((line) => ({
-      key: String(line.id),
-      goodsId: line.goodsId,
-      number: line.number,
-      price: yuan(line.goods.price),
-      pic: line.goods.pics[0] ?? "",
-      name: line.goods.name,
-      sku: skuChoices(line.skuKey, line.goods.options),
-      selected: line.selected,
-      stores: line.goods.stock,
-    })),
-  };
-}
 
 /** "3,5, 8" -> [3, 5, 8]; a key is a line id. */
 function lineIdsOf(keys: string): number[] {
@@ -72,27 +31,27 @@ function checkStock(number: number, stock: number) {
 /** The cart behind the token: /shopping-cart/*. Every change answers the cart as it is now. */
 export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, clock } = app;
-  const schema = <Body extends TSchema>(summary: string, body: Body) => ({ tags: ["cart"], summary, body, response: { 200: Envelope(Cart) } });
+  const schema = <Body extends TSchema>(summary: string, body: Body) => ({ tags: ["cart"], summary, body, response: { 200: CartEnvelope } });
 
   /**
    * Carts are read far more often than they change, and the shop cache hands
    * out the same frozen lines until a cart changes: the cart page's answer is
-   * serialized (by the route's response schema) once per version of a cart,
-   * and its bytes reused. Only reads keep their bytes; a change's answer is
-   * serialized as usual, so the memory it takes follows the carts people view.
+   * made once per version of a cart, and its bytes reused. Only reads keep
+   * their bytes, so the memory it takes follows the carts people view.
    */
   const viewed = new WeakMap<readonly CartLine[], Buffer>();
   function viewedCart(reply: FastifyReply, lines: readonly CartLine[]) {
     let answer = viewed.get(lines);
     if (!answer) {
-      answer = Buffer.from(String(reply.serialize(ok(cartOf(lines)))));
+      answer = cartAnswer(lines);
       if (Object.isFrozen(lines)) viewed.set(lines, answer);
     }
     return sendSerialized(reply, answer);
   }
 
-  async function currentCart(userId: number) {
-    return ok(cartOf(await storage.cartLines(userId)));
+  /** A change's answer: the cart as it is now. */
+  async function currentCart(reply: FastifyReply, userId: number) {
+    return sendSerialized(reply, cartAnswer(await storage.cartLines(userId)));
   }
 
   async function lineOf(userId: number, key: number): Promise<CartLine> {
@@ -104,7 +63,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/shopping-cart/info",
     {
-      schema: { tags: ["cart"], summary: "The cart (700 when empty)", querystring: TokenQuery, response: { 200: Envelope(Cart) } },
+      schema: { tags: ["cart"], summary: "The cart (700 when empty)", querystring: TokenQuery, response: { 200: CartEnvelope } },
       preHandler: requireSession,
     },
     async (request, reply) => {
@@ -128,7 +87,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
       preHandler: requireSession,
     },
-    async (request) => {
+    async (request, reply) => {
       const { goodsId, number, sku } = request.body;
       const goods = await storage.findGoods(request.tenant.id, goodsId);
       if (!goods) throw new ApiError("notFound", `goods ${goodsId}`);
@@ -137,7 +96,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { userId } = request.session;
       const added = await storage.addToCart(request.tenant.id, userId, { goodsId, skuKey, number, max: goods.stock }, clock());
       if (!added) throw new ApiError("outOfStock", `only ${goods.stock} left`);
-      return currentCart(userId);
+      return currentCart(reply, userId);
     },
   );
 
@@ -147,13 +106,13 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: schema("Set a line's number", Type.Object({ token: Type.Optional(Token), key: LineKeys, number: Quantity })),
       preHandler: requireSession,
     },
-    async (request) => {
+    async (request, reply) => {
       const { userId } = request.session;
       const [key, ...more] = lineIdsOf(request.body.key);
       if (more.length) throw new ApiError("badInput", "modifyNumber takes one key");
       checkStock(request.body.number, (await lineOf(userId, key)).goods.stock);
       await storage.setCartNumber(userId, key, request.body.number, clock());
-      return currentCart(userId);
+      return currentCart(reply, userId);
     },
   );
 
@@ -166,12 +125,12 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
       preHandler: requireSession,
     },
-    async (request) => {
+    async (request, reply) => {
       const { userId } = request.session;
       if (!(await storage.selectCartLines(userId, lineIdsOf(request.body.key), request.body.selected, clock()))) {
         throw new ApiError("notFound", "a key is not in this cart");
       }
-      return currentCart(userId);
+      return currentCart(reply, userId);
     },
   );
 
@@ -181,19 +140,19 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: schema("Remove lines (all of them or none)", Type.Object({ token: Type.Optional(Token), key: LineKeys })),
       preHandler: requireSession,
     },
-    async (request) => {
+    async (request, reply) => {
       const { userId } = request.session;
       if (!(await storage.removeCartLines(userId, lineIdsOf(request.body.key)))) throw new ApiError("notFound", "a key is not in this cart");
-      return currentCart(userId);
+      return currentCart(reply, userId);
     },
   );
 
   app.post(
     "/shopping-cart/empty",
     { schema: schema("Remove every line", Type.Object({ token: Type.Optional(Token) })), preHandler: requireSession },
-    async (request) => {
+    async (request, reply) => {
       await storage.emptyCart(request.session.userId);
-      return currentCart(request.session.userId);
+      return currentCart(reply, request.session.userId);
     },
   );
 };
