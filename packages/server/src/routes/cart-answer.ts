@@ -50,10 +50,13 @@ export function cartOf(lines: readonly CartLine[]) {
   };
 }
 
-/** What a line shows of its goods and sku, as UTF-8 JSON: the text from `"price":` to `"selected":`, and `,"stores":…}`. */
+/**
+ * What a line shows of its goods and sku, as UTF-8 JSON: the text from
+ * `"price":` to the end of the line's object, selected or not.
+ */
 interface Shown {
-  middle: Buffer;
-  end: Buffer;
+  selected: Buffer;
+  unselected: Buffer;
 }
 
 /** Per frozen goods object (the shop cache shares one per goods), per sku key. */
@@ -64,12 +67,15 @@ function shownOf(goods: CartLine["goods"], skuKey: string): Shown {
   let bySku = shownByGoods.get(goods);
   let shown = bySku?.get(skuKey);
   if (shown) return shown;
-  const item = { price: yuan(goods.price), pic: goods.pics[0] ?? "", name: goods.name, sku: skuChoices(skuKey, goods.options) };
-  const json = JSON.stringify(item);
-  shown = {
-    middle: Buffer.from(`${json.slice(1, -1)},"selected":`),
-    end: Buffer.from(`,"stores":${JSON.stringify(goods.stock)}}`),
-  };
+  const item = (selected: boolean) => ({
+    price: yuan(goods.price),
+    pic: goods.pics[0] ?? "",
+    name: goods.name,
+    sku: skuChoices(skuKey, goods.options),
+    selected,
+    stores: goods.stock,
+  });
+  shown = { selected: Buffer.from(JSON.stringify(item(true)).slice(1)), unselected: Buffer.from(JSON.stringify(item(false)).slice(1)) };
   if (Object.isFrozen(goods)) {
     if (!bySku) shownByGoods.set(goods, (bySku = new Map()));
     if (bySku.size < MAX_SKUS_PER_GOODS) bySku.set(skuKey, shown);
@@ -78,6 +84,13 @@ function shownOf(goods: CartLine["goods"], skuKey: string): Shown {
 }
 
 const ENVELOPE_START = Buffer.from(`{"code":0,"msg":${JSON.stringify(errors.ok.zh)},"data":`);
+const ENVELOPE_END = Buffer.from("]}}");
+
+/** Copies an ASCII string into `target` at `at`; returns its length. (Buffer.write's call into C++ costs more than these few bytes.) */
+function writeAscii(target: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[at + i] = text.charCodeAt(i);
+  return text.length;
+}
 
 /**
  * The success envelope of a cart, as bytes: the same bytes as the route's
@@ -96,21 +109,23 @@ export function cartAnswer(lines: readonly CartLine[]): Buffer {
     if (line.selected) cents += line.goods.price * line.number;
   }
   // ASCII strings (their length is their size in bytes) and UTF-8 buffers.
-  const totals = `{"number":${number},"price":${yuan(cents)},"items":[`;
-  const parts: Array<string | Buffer> = [ENVELOPE_START, totals];
-  let size = ENVELOPE_START.length + totals.length;
+  const parts: Array<string | Buffer> = [ENVELOPE_START, `{"number":${number},"price":${yuan(cents)},"items":[`];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const shown = shownOf(line.goods, line.skuKey);
-    const start = `${i === 0 ? "" : ","}{"key":"${line.id}","goodsId":${line.goodsId},"number":${line.number},`;
-    const selected = line.selected ? "true" : "false";
-    parts.push(start, shown.middle, selected, shown.end);
-    size += start.length + shown.middle.length + selected.length + shown.end.length;
+    parts.push(`${i === 0 ? "" : ","}{"key":"${line.id}","goodsId":${line.goodsId},"number":${line.number},`, line.selected ? shown.selected : shown.unselected);
   }
-  parts.push("]}}");
-  size += 3;
+  parts.push(ENVELOPE_END);
+  let size = 0;
+  for (const part of parts) size += part.length;
   const answer = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const part of parts) at += typeof part === "string" ? answer.write(part, at, "latin1") : part.copy(answer, at);
+  for (const part of parts) {
+    if (typeof part === "string") at += writeAscii(answer, at, part);
+    else {
+      answer.set(part, at);
+      at += part.length;
+    }
+  }
   return answer;
 }
