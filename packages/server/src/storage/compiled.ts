@@ -1,14 +1,21 @@
 import type { CompiledQuery, Compilable, Kysely, QueryResult } from "kysely";
 
-type Run = (query: CompiledQuery) => QueryResult<unknown> | Promise<QueryResult<unknown>>;
-
-/** Drivers that can run a compiled query without kysely's per-query connection round (see SqliteDialect.run). */
-const directRuns = new WeakMap<Kysely<any>, Run>();
-
-/** `run` executes `db`'s compiled queries outside transactions exactly as `db.executeQuery` would (no plugins). */
-export function runCompiledDirectly(db: Kysely<any>, run: Run): void {
-  directRuns.set(db, run);
+/** What a driver can do without kysely's per-query machinery (SqliteDialect's `run` and `atomically`). */
+export interface DirectDriver {
+  /** Runs a compiled query outside transactions exactly as `db.executeQuery` would (no plugins). */
+  run(query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>>;
+  /** Runs `steps` as one transaction; `steps` is synchronous and runs its queries at once. */
+  atomically<T>(steps: (run: (query: CompiledQuery) => QueryResult<unknown>) => T): Promise<T>;
 }
+
+const directDrivers = new WeakMap<Kysely<any>, DirectDriver>();
+
+export function useDirectDriver(db: Kysely<any>, driver: DirectDriver): void {
+  directDrivers.set(db, driver);
+}
+
+/** A compiled query with its values bound, whose rows are `Row`s. */
+export type Bound<Row> = CompiledQuery<Row>;
 
 /**
  * A query built and compiled once; each call binds new values where the
@@ -16,23 +23,53 @@ export function runCompiledDirectly(db: Kysely<any>, run: Run): void {
  * appear in the SQL). For the queries nearly every request runs (the token
  * lookup, the cart, a login's writes), kysely's building and compiling cost
  * more than the database's answer. Same query for every dialect, like any
- * other. `.in(trx)` runs it inside a transaction.
+ * other. `.with(...)` binds it for a `transaction()` step.
  *
  * Outside transactions, on SQLite, the call goes straight to the driver
- * (`runCompiledDirectly`): it reaches the group commit at once, where a kysely
+ * (`useDirectDriver`): it reaches the group commit at once, where a kysely
  * query takes a few microtasks. So of two queries asked in the same tick, the
- * second not awaiting the first, the compiled one may run first; storage verbs
- * await each query before asking the next.
+ * second not awaiting the first, the compiled one (or a `transaction()`) may
+ * run first; storage verbs await each query before asking the next.
  */
 export function compiledOnce<Row, Params extends unknown[]>(db: Kysely<any>, query: Compilable<Row>, placeholders: [...Params]) {
   const compiled = query.compile();
   const same = compiled.parameters.length === placeholders.length && compiled.parameters.every((value, i) => value === placeholders[i]);
   if (!same) throw new Error(`compiledOnce: the SQL's parameters ${JSON.stringify(compiled.parameters)} are not the placeholders`);
-  const on = (executor: Kysely<any>) => async (...parameters: Params): Promise<Row[]> =>
-    (await executor.executeQuery<Row>({ ...compiled, parameters })).rows;
-  const direct = directRuns.get(db);
-  const outside = direct
-    ? async (...parameters: Params): Promise<Row[]> => (await direct({ ...compiled, parameters })).rows as Row[]
-    : on(db);
-  return Object.assign(outside, { in: on });
+  const bind = (...parameters: Params): Bound<Row> => ({ ...compiled, parameters });
+  const direct = directDrivers.get(db);
+  const run = direct
+    ? async (...parameters: Params): Promise<Row[]> => (await direct.run(bind(...parameters))).rows as Row[]
+    : async (...parameters: Params): Promise<Row[]> => (await db.executeQuery<Row>(bind(...parameters))).rows;
+  return Object.assign(run, { with: bind });
+}
+
+/** A transaction's steps: each `yield* rowsOf(query)` runs one query and gives its rows. */
+export type Steps<T> = Generator<CompiledQuery, T, unknown[]>;
+
+export function* rowsOf<Row>(query: Bound<Row>): Generator<CompiledQuery, Row[], unknown[]> {
+  return (yield query) as Row[];
+}
+
+/**
+ * Runs `steps` in one transaction, written once for every dialect: on SQLite
+ * synchronously inside the group commit (DirectDriver.atomically: no kysely
+ * transaction, no event-loop turn of its own), elsewhere in a kysely
+ * transaction, one awaited query after another.
+ */
+export function transaction<T>(db: Kysely<any>, steps: () => Steps<T>): Promise<T> {
+  const direct = directDrivers.get(db);
+  if (direct) {
+    return direct.atomically((run) => {
+      const running = steps();
+      let step = running.next();
+      while (!step.done) step = running.next(run(step.value).rows);
+      return step.value;
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    const running = steps();
+    let step = running.next();
+    while (!step.done) step = running.next((await trx.executeQuery(step.value)).rows);
+    return step.value;
+  });
 }

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import { createRequire } from "node:module";
 import type { Database, Dialect } from "./schema";
 import { sqliteFileOf } from "./serve-lock";
-import { runCompiledDirectly } from "./compiled";
+import { useDirectDriver } from "./compiled";
 import { SqliteDialect } from "./sqlite";
 
 export interface Connection {
@@ -51,6 +51,6 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
   sqlite.pragma("cache_size = -4000");
   const dialect = new SqliteDialect(sqlite);
   const db = new Kysely<Database>({ dialect });
-  runCompiledDirectly(db, dialect.run);
+  useDirectDriver(db, dialect);
   return { db, dialect: "sqlite" };
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
-import { compiledOnce } from "./compiled";
+import { compiledOnce, rowsOf, transaction } from "./compiled";
 import { connect } from "./connect";
 
 const open = () => connect("sqlite::memory:").db as unknown as Kysely<{ t: { a: number; b: string } }>;
@@ -150,7 +150,7 @@ describe("group commit: the writes of one turn of the event loop share one trans
     assert.deepEqual(committedRows(), [1, 3], "the next turn writes again");
   });
 
-  test("compiledOnce queries skip kysely's connection round and keep the group commit's rules: order, one commit, transactions", async () => {
+  test("compiledOnce queries skip kysely's connection round and keep the group commit's rules: order, one commit", async () => {
     const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]);
     const countCompiled = compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]);
     await insert(1);
@@ -158,16 +158,52 @@ describe("group commit: the writes of one turn of the event loop share one trans
     const answers = await Promise.all([
       insertCompiled(2, "y").then((rows) => (seenByOther.push(committedRows()), rows)),
       countCompiled(0),
-      db.transaction().execute(async (trx) => {
-        const [row] = await insertCompiled.in(trx)(3, "z");
-        return (await countCompiled.in(trx)(0))[0].n + row.a;
-      }),
-      insert(4).then(() => seenByOther.push(committedRows())),
+      insert(3).then(() => seenByOther.push(committedRows())),
     ]);
-    assert.deepEqual(answers.slice(0, 3), [[{ a: 2 }], [{ n: 2 }], 3 + 3], "each query saw the ones asked before it");
-    assert.deepEqual(seenByOther, [[1, 2, 3, 4], [1, 2, 3, 4]], "answered after the one commit of the turn");
+    assert.deepEqual(answers.slice(0, 2), [[{ a: 2 }], [{ n: 2 }]], "each query saw the ones asked before it");
+    assert.deepEqual(seenByOther, [[1, 2, 3], [1, 2, 3]], "answered after the one commit of the turn");
     await assert.rejects(insertCompiled(2, "again"), /UNIQUE|PRIMARY KEY/);
-    assert.deepEqual(await countCompiled(0), [{ n: 4 }]);
+    assert.deepEqual(await countCompiled(0), [{ n: 3 }]);
+  });
+
+  test("transaction(): its steps run at once, in their place in the turn, as a savepoint; answered after the one commit", async () => {
+    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]);
+    const count = compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]);
+    await insert(1);
+    const seenByOther: number[][] = [];
+    const results = await Promise.allSettled([
+      insertCompiled(2, "y"),
+      transaction(db, function* () {
+        const [{ a }] = yield* rowsOf(insertCompiled.with(3, "z"));
+        const [{ n }] = yield* rowsOf(count.with(0));
+        return { a, n };
+      }).then((answer) => (seenByOther.push(committedRows()), answer)),
+      transaction(db, function* () {
+        yield* rowsOf(insertCompiled.with(4, "z"));
+        yield* rowsOf(insertCompiled.with(1, "taken")); // primary key taken: this transaction's writes go, 4 included
+      }),
+      count(0),
+      insert(5),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    const value = (i: number) => (results[i] as PromiseFulfilledResult<unknown>).value;
+    assert.deepEqual(value(1), { a: 3, n: 3 }, "the steps saw the write asked before them");
+    assert.deepEqual(value(3), [{ n: 3 }], "the failed transaction left nothing; the read after it sees the first one");
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /UNIQUE|PRIMARY KEY/);
+    assert.deepEqual(seenByOther, [[1, 2, 3, 5]], "answered after the commit of the whole turn");
+    assert.deepEqual(committedRows(), [1, 2, 3, 5]);
+  });
+
+  test("transaction() refuses steps that are not synchronous, and stores none of their writes", async () => {
+    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }), [-1, "?"]);
+    await assert.rejects(
+      transaction(db, function* () {
+        yield* rowsOf(insertCompiled.with(7, "x"));
+        return Promise.resolve("later") as unknown as string;
+      }),
+      /must not be async/,
+    );
+    assert.deepEqual(committedRows(), []);
   });
 
   test("a read in a turn without writes answers at once; in a turn with writes it waits for their commit", async () => {

@@ -34,10 +34,24 @@ export class SqliteDialect extends KyselySqliteDialect {
    * kysely's connection round (acquire, run, release: a few promises a query,
    * which the hot queries feel). For kysely instances without plugins.
    */
-  readonly run = (query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>> => {
-    if (!this.#group) throw new Error("SqliteDialect.run before kysely created its driver");
-    return this.#group.query(this.#group.prepare(query.sql), query.parameters as unknown[]);
-  };
+  readonly run = (query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>> =>
+    this.#started().query(this.#group!.prepare(query.sql), query.parameters as unknown[]);
+
+  /**
+   * A transaction without kysely's: `steps` runs its queries with `run`, at
+   * once, synchronously (it must not await), as a savepoint of the turn's
+   * write transaction, in its place among the turn's queries. If it throws,
+   * its own writes are rolled back and the promise rejects; otherwise it
+   * resolves with what `steps` returned, after the commit. Unlike a kysely
+   * transaction, it takes no turn of the event loop for itself: a login's
+   * statements run back to back with the rest of the batch.
+   */
+  readonly atomically = <T>(steps: (run: RunNow) => T): Promise<T> => this.#started().atomically(steps);
+
+  #started(): GroupCommit {
+    if (!this.#group) throw new Error("SqliteDialect: kysely has not created its driver yet");
+    return this.#group;
+  }
 }
 
 /** Settles once the turn's write transaction is committed (or rejects when it is not). */
@@ -56,12 +70,19 @@ function newBatch(): Batch {
   return { committed, settle };
 }
 
-/** A query waiting for the end of the turn; once run, its outcome waits for the commit. */
+/** Runs a compiled query at once, inside `atomically`'s steps. */
+export type RunNow = (query: CompiledQuery) => QueryResult<unknown>;
+
+/**
+ * A query (a statement and its values), or the steps of `atomically`, waiting
+ * for the end of the turn; once run, its outcome waits for the commit.
+ */
 interface Queued {
-  statement: SQLite.Statement;
-  parameters: unknown[];
-  outcome?: { result: QueryResult<unknown> } | { error: unknown };
-  resolve(result: QueryResult<unknown>): void;
+  statement?: SQLite.Statement;
+  parameters?: unknown[];
+  steps?: (run: RunNow) => unknown;
+  outcome?: { result: unknown } | { error: unknown };
+  resolve(result: any): void;
   reject(error: unknown): void;
 }
 
@@ -142,6 +163,14 @@ class GroupCommit {
     });
   }
 
+  /** See SqliteDialect.atomically. */
+  atomically<T>(steps: (run: RunNow) => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ steps, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
   /** A query of the kysely transaction holding the savepoint: at once. */
   queryInTransaction(statement: SQLite.Statement, parameters: unknown[]): QueryResult<unknown> {
     try {
@@ -211,10 +240,10 @@ class GroupCommit {
     if (this.#queued.length === 0) return;
     const queued = this.#queued;
     this.#queued = [];
-    if (!this.#batch && queued.some((q) => !q.statement.readonly)) this.#open();
+    if (!this.#batch && queued.some((q) => !q.statement?.readonly)) this.#open();
     for (const [i, q] of queued.entries()) {
       try {
-        q.outcome = { result: execute(q.statement, q.parameters) };
+        q.outcome = { result: q.statement ? execute(q.statement, q.parameters!) : this.#runSteps(q.steps!) };
       } catch (error) {
         q.outcome = { error };
       }
@@ -225,6 +254,26 @@ class GroupCommit {
       }
     }
     if (!this.#batch) this.#answer(undefined); // reads only, no transaction to wait for
+  }
+
+  readonly #runNow: RunNow = (query) => execute(this.prepare(query.sql), query.parameters as unknown[]);
+
+  /** `atomically`'s steps, as a savepoint: rolled back to it if they throw. */
+  #runSteps(steps: (run: RunNow) => unknown): unknown {
+    this.#savepoint.run();
+    try {
+      const result = steps(this.#runNow);
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") throw new Error("atomically: the steps must not be async");
+      this.#release.run();
+      return result;
+    } catch (error) {
+      // After SQLite rolled the whole batch back there is no savepoint left to end.
+      if (this.#db.inTransaction) {
+        this.#rollbackToSavepoint.run();
+        this.#release.run();
+      }
+      throw error;
+    }
   }
 
   readonly #flush = () => {

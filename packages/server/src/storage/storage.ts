@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import { compiledOnce } from "./compiled";
+import { compiledOnce, rowsOf, transaction } from "./compiled";
 import { connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
@@ -251,19 +251,19 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       return row?.session_key_enc;
     },
 
-    async createSession(session, maxLive) {
-      return db.transaction().execute(async (trx) => {
-        const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
-        if (sessionKeyEnc !== undefined) await upsertSessionKey.in(trx)(userId, sessionKeyEnc, createdAt);
-        const [row] = await insertSession.in(trx)(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null);
+    createSession(session, maxLive) {
+      const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
+      return transaction(db, function* () {
+        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with(userId, sessionKeyEnc, createdAt));
+        const [row] = yield* rowsOf(insertSession.with(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null));
         // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
         // and rows already revoked or expired) are deleted, which ends them.
         // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
         let live = 0;
-        const ended = (await sessionsOfUser.in(trx)(userId))
+        const ended = (yield* rowsOf(sessionsOfUser.with(userId)))
           .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
           .map((s) => s.id);
-        if (ended.length > 0) await trx.deleteFrom("sessions").where("id", "in", ended).execute();
+        if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
         return toSession(row);
       });
     },
