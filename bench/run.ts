@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--database sqlite]
  *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
- *                    [--node-flags=--max-semi-space-size=16]
+ *                    [--node-flags=--max-semi-space-size=16] [--server-log wegate.log]
  *
  * Starts the baseline server, the WeChat simulator and `wegate serve` as
  * separate processes, seeds users, tokens, goods and carts, measures each
@@ -11,7 +11,8 @@
  * `--cpu-prof` profiles the wegate process (see bench/profile-summary.ts);
  * `--only` runs some scenarios (and the baseline, which the ratios need) and
  * leaves BENCHMARKS.md alone, and so does `--node-flags` (extra flags for the
- * wegate process, to try V8 settings).
+ * wegate process, to try V8 settings). `--server-log` appends what the wegate
+ * process prints to a file (with `--node-flags=--trace-gc`, its collections).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     "no-doc": { type: "boolean", default: false },
     only: { type: "string" },
     "node-flags": { type: "string", default: "" },
+    "server-log": { type: "string" },
   },
 });
 
@@ -146,7 +148,8 @@ async function main(): Promise<number> {
         TOKEN_TTL_SECONDS: "",
         TOKEN_MAX_AGE_SECONDS: "",
       },
-      [...(args["node-flags"] ? args["node-flags"].split(/\s+/) : []), ...(args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
+      [...args["node-flags"].split(/\s+/).filter(Boolean), ...(args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
+      args["server-log"],
     );
 
     const results: ScenarioResult[] = [];

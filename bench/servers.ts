@@ -4,7 +4,7 @@
  * so that stopAll() ends them, whatever happened.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimMessage, SimReply } from "./sim-process";
 
@@ -168,8 +168,11 @@ function startFlags(): string[] {
   return command[1].trim().split(" ").filter(Boolean);
 }
 
-/** `wegate serve` as a user runs it; env carries its configuration. Ready once it prints its banner. */
-export async function startWegate(env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchProcess> {
+/**
+ * `wegate serve` as a user runs it; env carries its configuration. Ready once
+ * it prints its banner. `logFile` gets everything it prints, appended.
+ */
+export async function startWegate(env: Record<string, string>, nodeFlags: string[] = [], logFile?: string): Promise<BenchProcess> {
   const output: string[] = [];
   const child = spawn(process.execPath, [...startFlags(), ...nodeFlags, WEGATE_BUNDLE, "serve"], {
     cwd: root,
@@ -177,6 +180,12 @@ export async function startWegate(env: Record<string, string>, nodeFlags: string
     stdio: ["ignore", "pipe", "pipe"],
   });
   track("wegate", child, output);
+  if (logFile) {
+    const file = createWriteStream(logFile, { flags: "a" });
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once("exit", () => file.end());
+  }
   const url = await waitFor<string>("wegate", child, output, (resolve) => {
     const onData = () => {
       const match = /wegate is listening on (http:\/\/\S+)/.exec(output.join(""));
