@@ -70,6 +70,11 @@ describe("group commit: the writes of one turn of the event loop share one trans
   let other: SQLite.Database;
   const committedRows = () => (other.prepare("select a from t order by a").all() as Array<{ a: number }>).map((r) => r.a);
   const insert = (a: number, executor: Kysely<{ t: { a: number; b: string } }> = db) => executor.insertInto("t").values({ a, b: "x" }).execute();
+  /** The same insert and count, compiled once. */
+  const compiled = () => ({
+    insertCompiled: compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]),
+    count: compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]),
+  });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "wegate-group-commit-"));
@@ -151,8 +156,7 @@ describe("group commit: the writes of one turn of the event loop share one trans
   });
 
   test("compiledOnce queries skip kysely's connection round and keep the group commit's rules: order, one commit", async () => {
-    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]);
-    const countCompiled = compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]);
+    const { insertCompiled, count: countCompiled } = compiled();
     await insert(1);
     const seenByOther: number[][] = [];
     const answers = await Promise.all([
@@ -167,8 +171,7 @@ describe("group commit: the writes of one turn of the event loop share one trans
   });
 
   test("transaction(): its steps run at once, in their place in the turn, as a savepoint; answered after the one commit", async () => {
-    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]);
-    const count = compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]);
+    const { insertCompiled, count } = compiled();
     await insert(1);
     const seenByOther: number[][] = [];
     const results = await Promise.allSettled([
@@ -195,7 +198,7 @@ describe("group commit: the writes of one turn of the event loop share one trans
   });
 
   test("transaction() refuses steps that are not synchronous, and stores none of their writes", async () => {
-    const insertCompiled = compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }), [-1, "?"]);
+    const { insertCompiled } = compiled();
     await assert.rejects(
       transaction(db, function* () {
         yield* rowsOf(insertCompiled.with(7, "x"));
