@@ -25,31 +25,6 @@ export const Cart = Type.Object({
 
 export const CartEnvelope = Envelope(Cart);
 
-/** The cart's data, as the route's schema (Cart) describes it. */
-export function cartOf(lines: readonly CartLine[]) {
-  let number = 0;
-  let cents = 0;
-  for (const line of lines) {
-    number += line.number;
-    if (line.selected) cents += line.goods.price * line.number;
-  }
-  return {
-    number,
-    price: yuan(cents),
-    items: lines.map((line) => ({
-      key: String(line.id),
-      goodsId: line.goodsId,
-      number: line.number,
-      price: yuan(line.goods.price),
-      pic: line.goods.pics[0] ?? "",
-      name: line.goods.name,
-      sku: skuChoices(line.skuKey, line.goods.options),
-      selected: line.selected,
-      stores: line.goods.stock,
-    })),
-  };
-}
-
 /**
  * What a line shows of its goods and sku, as UTF-8 JSON: the text from
  * `"price":` to the end of the line's object, selected or not.

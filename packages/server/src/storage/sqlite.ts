@@ -34,8 +34,10 @@ export class SqliteDialect extends KyselySqliteDialect {
    * kysely's connection round (acquire, run, release: a few promises a query,
    * which the hot queries feel). For kysely instances without plugins.
    */
-  readonly run = (query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>> =>
-    this.#started().query(this.#group!.prepare(query.sql), query.parameters as unknown[]);
+  readonly run = (query: CompiledQuery): QueryResult<unknown> | Promise<QueryResult<unknown>> => {
+    const group = this.#started();
+    return group.query(group.prepare(query.sql), query.parameters as unknown[]);
+  };
 
   /**
    * A transaction without kysely's: `steps` runs its queries with `run`, at
@@ -110,6 +112,8 @@ function execute(statement: SQLite.Statement, parameters: unknown[]): QueryResul
  *   savepoint in the turn's transaction (after the queries asked before it),
  *   and its rollback undoes its own writes only. One at a time; the commit
  *   waits for it, and its caller is answered after the commit too.
+ * - `atomically` (a transaction whose steps need no awaiting) waits for the
+ *   end of the turn like a query and runs there as a savepoint, in its place.
  */
 class GroupCommit {
   readonly #db: SQLite.Database;
