@@ -41,7 +41,10 @@ export interface BenchReport {
   date: string;
   machine: Machine;
   settings: { database: string; connections: number; durationSeconds: number; warmupSeconds: number; users: number; cartUsers: number; seedSeconds: number };
+  /** What ratios are to: the mean of the baseline's two runs (first and last). */
+  baselineRps: number;
   results: ScenarioResult[];
+  /** wegate's resident memory right after its last scenario, and its peak. */
   wegateRss: { afterMb?: number; peakMb?: number };
   /** Every target met, zero errors and non-2xx everywhere, RSS under the limit. */
   allMet: boolean;
@@ -92,7 +95,8 @@ export function markdownTable(report: BenchReport): string {
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ...rows,
     "",
-    `wegate server RSS after the run: ${fixed(rss.afterMb, 0)} MB (peak ${fixed(rss.peakMb, 0)} MB; limit ${RSS_LIMIT_MB} MB). ` +
+    `Ratios are to the baseline's mean, ${Math.round(report.baselineRps)} req/s: it runs first and again last. ` +
+      `wegate server RSS after the run: ${fixed(rss.afterMb, 0)} MB (peak ${fixed(rss.peakMb, 0)} MB; limit ${RSS_LIMIT_MB} MB). ` +
       (report.allMet ? "**All targets met.**" : `**Targets missed:** ${report.misses.join("; ")}.`),
   ].join("\n");
 }
