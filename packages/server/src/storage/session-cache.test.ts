@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { heldBack } from "../testing/held-back";
+import { type TempSqlite, tempSqliteStorage } from "../testing/sqlite";
 import { AlreadyServingError, lockForServing } from "./serve-lock";
 import { withSessionCache } from "./session-cache";
-import { openStorage, type Storage } from "./storage";
+import type { Storage } from "./storage";
 
 const now = Date.UTC(2026, 10, 24);
+let temp: TempSqlite;
 let dir: string;
 let inner: Storage;
 let tenantId: number;
@@ -35,16 +35,12 @@ async function newSession(storage: Storage, options: { user?: number; maxLive?: 
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "wegate-session-cache-"));
-  inner = openStorage(`sqlite:${join(dir, "wegate.db")}`);
-  await inner.migrate();
+  temp = await tempSqliteStorage("session-cache");
+  ({ dir, storage: inner } = temp);
   tenantId = (await inner.ensureTenant("cache", now)).id;
   userId = (await inner.createUserIfAbsent(tenantId, { openid: "o-cache" }, now)).user.id;
 });
-after(async () => {
-  await inner.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => temp.remove());
 
 describe("withSessionCache", () => {
   test("a session is read from the database once, then answered from memory; unknown hashes are not kept", async () => {

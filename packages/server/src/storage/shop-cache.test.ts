@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import type { NewGoods } from "./shop";
 import { heldBack } from "../testing/held-back";
+import { type TempSqlite, tempSqliteStorage } from "../testing/sqlite";
 import { DEFAULT_POLL_MS, withShopCache } from "./shop-cache";
 import { openStorage, type Storage } from "./storage";
 
 const now = Date.UTC(2026, 10, 24);
-let dir: string;
+let temp: TempSqlite;
 let file: string;
 let inner: Storage;
 let tenantId: number;
@@ -44,16 +42,11 @@ async function newUser() {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "wegate-shop-cache-"));
-  file = join(dir, "wegate.db");
-  inner = openStorage(`sqlite:${file}`);
-  await inner.migrate();
+  temp = await tempSqliteStorage("shop-cache");
+  ({ file, storage: inner } = temp);
   tenantId = (await inner.ensureTenant("shop-cache", now)).id;
 });
-after(async () => {
-  await inner.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => temp.remove());
 
 describe("withShopCache", () => {
   test("a cart and a goods are read once, then answered from memory", async () => {
