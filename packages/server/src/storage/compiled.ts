@@ -14,9 +14,6 @@ export function useDirectDriver(db: Kysely<any>, driver: DirectDriver): void {
   directDrivers.set(db, driver);
 }
 
-/** A compiled query with its values bound, whose rows are `Row`s. */
-export type Bound<Row> = CompiledQuery<Row>;
-
 /**
  * A query built and compiled once; each call binds new values where the
  * query was built with the `placeholders` (distinct values, in the order they
@@ -35,7 +32,7 @@ export function compiledOnce<Row, Params extends unknown[]>(db: Kysely<any>, que
   const compiled = query.compile();
   const same = compiled.parameters.length === placeholders.length && compiled.parameters.every((value, i) => value === placeholders[i]);
   if (!same) throw new Error(`compiledOnce: the SQL's parameters ${JSON.stringify(compiled.parameters)} are not the placeholders`);
-  const bind = (...parameters: Params): Bound<Row> => ({ ...compiled, parameters });
+  const bind = (...parameters: Params): CompiledQuery<Row> => ({ ...compiled, parameters });
   const direct = directDrivers.get(db);
   const run = direct
     ? async (...parameters: Params): Promise<Row[]> => (await direct.run(bind(...parameters))).rows as Row[]
@@ -44,9 +41,9 @@ export function compiledOnce<Row, Params extends unknown[]>(db: Kysely<any>, que
 }
 
 /** A transaction's steps: each `yield* rowsOf(query)` runs one query and gives its rows. */
-export type Steps<T> = Generator<CompiledQuery, T, unknown[]>;
+type Steps<T> = Generator<CompiledQuery, T, unknown[]>;
 
-export function* rowsOf<Row>(query: Bound<Row>): Generator<CompiledQuery, Row[], unknown[]> {
+export function* rowsOf<Row>(query: CompiledQuery<Row>): Generator<CompiledQuery, Row[], unknown[]> {
   return (yield query) as Row[];
 }
 
