@@ -114,17 +114,41 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0003_sessions_of_user_covering": {
+      // A login reads its user's sessions to end the oldest beyond the cap.
+      // With expires_at in the index that read stays inside one index page
+      // instead of fetching each session's row from the table.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex("sessions_of_user").on("sessions").columns(["user_id", "revoked_at", "expires_at"]).execute();
+        await db.schema.dropIndex("sessions_user_live").execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.createIndex("sessions_user_live").on("sessions").columns(["user_id", "revoked_at"]).execute();
+        await db.schema.dropIndex("sessions_of_user").execute();
+      },
+    },
   };
 }
 
-export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
+export async function createMigrator(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  return new Migrator({ db, provider, migrationTableName: "wegate_migrations", migrationLockTableName: "wegate_migrations_lock" });
+  // On PostgreSQL, name the schema the tables go to (the search_path's first):
+  // without it kysely takes a migration table in ANY schema of the database
+  // as ours, and another wegate's schema beside this one would hide it.
+  const migrationTableSchema =
+    dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined;
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: "wegate_migrations",
+    migrationLockTableName: "wegate_migrations_lock",
+    migrationTableSchema,
+  });
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const { error, results } = await createMigrator(db, dialect).migrateToLatest();
+  const { error, results } = await (await createMigrator(db, dialect)).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

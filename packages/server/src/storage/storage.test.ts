@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { freshPostgresSchema } from "../testing/postgres";
-import { openStorage, type Storage } from "./storage";
+import { connect } from "./connect";
+import { createMigrator, migrateToLatest } from "./migrations";
+import { createStorage, openStorage, type Storage } from "./storage";
 
 const backends: Array<{ name: string; open(): Promise<{ url: string; cleanup(): Promise<void> }> }> = [
   {
@@ -38,7 +40,7 @@ for (const backend of backends) {
       const opened = await backend.open();
       cleanup = opened.cleanup;
       storage = openStorage(opened.url);
-      assert.deepEqual(await storage.migrate(), ["0001_login_core", "0002_shop"]);
+      assert.deepEqual(await storage.migrate(), ["0001_login_core", "0002_shop", "0003_sessions_of_user_covering"]);
       assert.deepEqual(await storage.migrate(), [], "migrating twice is a no-op");
       tenantId = (await storage.ensureTenant("conformance", now)).id;
     });
@@ -173,6 +175,30 @@ for (const backend of backends) {
 
     test("ping answers", async () => {
       await storage.ping();
+    });
+
+    test("an upgrade from 0002 keeps the sessions, and the cap still ends the oldest", async () => {
+      const opened = await backend.open();
+      const { db, dialect } = connect(opened.url);
+      try {
+        const { error } = await (await createMigrator(db, dialect)).migrateTo("0002_shop");
+        assert.ifError(error);
+        const older = createStorage(db, dialect);
+        const tenant = await older.ensureTenant("upgrade", now);
+        const { user } = await older.createUserIfAbsent(tenant.id, { openid: "o-upgrade" }, now);
+        const base = { userId: user.id, tenantId: tenant.id, createdAt: now, expiresAt: now + 1000 };
+        for (const hash of ["u1", "u2", "u3"]) await older.createSession({ ...base, tokenHash: hash }, 3);
+
+        assert.deepEqual(await migrateToLatest(db, dialect), ["0003_sessions_of_user_covering"]);
+        const upgraded = createStorage(db, dialect);
+        assert.ok(await upgraded.findSessionByTokenHash("u1"), "sessions survive the upgrade");
+        await upgraded.createSession({ ...base, tokenHash: "u4" }, 3);
+        assert.equal(await upgraded.findSessionByTokenHash("u1"), undefined, "the oldest beyond 3 is gone");
+        for (const hash of ["u2", "u3", "u4"]) assert.ok(await upgraded.findSessionByTokenHash(hash), hash);
+      } finally {
+        await db.destroy();
+        await opened.cleanup();
+      }
     });
   });
 }

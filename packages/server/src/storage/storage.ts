@@ -166,7 +166,9 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
   );
   const sessionsOfUser = compiledOnce(
     db,
-    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1).orderBy("id", "desc"),
+    // Read from the sessions_of_user index alone; newest first is sorted in JS
+    // (an `order by id` would make SQLite sort, or read the table instead).
+    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1),
     [-1],
   );
   // Every request behind a token runs this one.
@@ -261,6 +263,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
         // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
         let live = 0;
         const ended = (yield* rowsOf(sessionsOfUser.with(userId)))
+          .sort((a, b) => b.id - a.id)
           .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
           .map((s) => s.id);
         if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
