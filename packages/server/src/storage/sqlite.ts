@@ -201,12 +201,16 @@ class GroupCommit {
   }
 
   endTransaction(outcome: "release" | "rollback") {
-    // After SQLite rolled the whole batch back there is no savepoint left to end.
-    if (this.#db.inTransaction) {
-      if (outcome === "rollback") this.#rollbackToSavepoint.run();
-      this.#release.run();
-    }
+    this.#endSavepoint(outcome);
     this.#handOn();
+  }
+
+  /** Ends the open savepoint, undoing its writes first on a rollback. */
+  #endSavepoint(outcome: "release" | "rollback") {
+    // After SQLite rolled the whole batch back there is no savepoint left to end.
+    if (!this.#db.inTransaction) return;
+    if (outcome === "rollback") this.#rollbackToSavepoint.run();
+    this.#release.run();
   }
 
   /** Runs and commits what is waiting, then closes the database. */
@@ -271,11 +275,7 @@ class GroupCommit {
       this.#release.run();
       return result;
     } catch (error) {
-      // After SQLite rolled the whole batch back there is no savepoint left to end.
-      if (this.#db.inTransaction) {
-        this.#rollbackToSavepoint.run();
-        this.#release.run();
-      }
+      this.#endSavepoint("rollback");
       throw error;
     }
   }
