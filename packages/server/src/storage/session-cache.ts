@@ -55,11 +55,15 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
     if (hashes.size === 0) hashesByUser.delete(session.userId);
   }
 
+  function dropMarks() {
+    sessionWrittenAt.clear();
+    userWrittenAt.clear();
+  }
+
   function mark(written: Map<number, number>, id: number) {
     if (lookups === 0) return;
     if (written.size >= MAX_MARKS) {
-      sessionWrittenAt.clear();
-      userWrittenAt.clear();
+      dropMarks();
       oldestUsable = tick + 1;
     }
     written.set(id, ++tick);
@@ -93,10 +97,7 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
         if (session && !writtenSince(session, started)) remember(tokenHash, session);
         return session;
       } finally {
-        if (--lookups === 0) {
-          sessionWrittenAt.clear();
-          userWrittenAt.clear();
-        }
+        if (--lookups === 0) dropMarks();
       }
     },
 
