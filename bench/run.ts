@@ -133,7 +133,8 @@ async function main(): Promise<number> {
     const seeded = await seed({ databaseUrl: db.url, tenant: TENANT, appid: app.appid, users: USERS, cartUsers: CART_USERS });
     log(`seeded in ${seeded.seconds.toFixed(1)} s; starting the baseline, the simulator and wegate`);
 
-    const [baseline, sim] = await Promise.all([startBaseline(), startSim(app)]);
+    const sim = await startSim(app);
+    const baseline = await startBaseline({ url: sim.url, app });
     const profileDir = join(root, "bench/results/profiles");
     const wegate = await startWegate(
       {

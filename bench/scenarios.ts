@@ -49,6 +49,12 @@ export function scenarios(options: { tenant: string; seeded: Seeded; sim: BenchS
   const cartTokens = seeded.tokens.slice(0, seeded.cartUsers);
   const otherTokens = seeded.tokens.slice(seeded.cartUsers);
   const addGoods = seeded.goodsIds.slice(CART_LINES);
+  /** Existing users log in again: a fresh wx.login code each, minted by the simulator process. */
+  async function loginRequests(connections: number, perConnection: number, path: string): Promise<BenchRequest[][]> {
+    const users = Array.from({ length: connections * perConnection }, (_, i) => seeded.simUsers[i % seeded.simUsers.length]);
+    const codes = await sim.mint(users);
+    return spread(codes.map((code) => postJson(path, { code })), connections);
+  }
 
   return [
     {
@@ -90,15 +96,23 @@ export function scenarios(options: { tenant: string; seeded: Seeded; sim: BenchS
       check: (status, body) => okEnvelope(status, body) ?? (body.data?.items?.length >= 1 ? undefined : "expected a cart"),
     },
     {
+      name: "login-floor",
+      route: "POST /baseline/login (bare fastify + code2Session)",
+      server: "baseline",
+      singleUse: true,
+      // The same codes as authorize's, exchanged by the baseline process: one WeChat round trip and nothing else.
+      async requests(connections, perConnection) {
+        return loginRequests(connections, perConnection, "/baseline/login");
+      },
+      check: (status, body) => okEnvelope(status, body) ?? (typeof body.data?.openid === "string" ? undefined : "expected an openid"),
+    },
+    {
       name: "authorize",
       route: "POST /user/wxapp/authorize",
       server: "wegate",
       singleUse: true,
-      // Existing users log in again: a fresh wx.login code each, minted by the simulator process.
       async requests(connections, perConnection) {
-        const users = Array.from({ length: connections * perConnection }, (_, i) => seeded.simUsers[i % seeded.simUsers.length]);
-        const codes = await sim.mint(users);
-        return spread(codes.map((code) => postJson(`${base}/user/wxapp/authorize`, { code })), connections);
+        return loginRequests(connections, perConnection, `${base}/user/wxapp/authorize`);
       },
       check: (status, body) => okEnvelope(status, body) ?? (typeof body.data?.token === "string" ? undefined : "expected a token"),
     },

@@ -127,8 +127,10 @@ function forkReady(name: string, script: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
-export async function startBaseline(): Promise<BenchProcess> {
-  const { child, url, output } = await forkReady("baseline", "./baseline-server.ts", {});
+/** The baseline server; with the simulator, it also serves the login floor (see baseline-server.ts). */
+export async function startBaseline(sim: { url: string; app: { appid: string; secret: string } }): Promise<BenchProcess> {
+  const env = { BENCH_SIM_URL: sim.url, BENCH_APPID: sim.app.appid, BENCH_APP_SECRET: sim.app.secret };
+  const { child, url, output } = await forkReady("baseline", "./baseline-server.ts", env);
   return handle("baseline", child, url, output);
 }
 
