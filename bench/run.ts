@@ -5,7 +5,8 @@
  *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
  *                    [--node-flags=--max-semi-space-size=16] [--server-log wegate.log]
  *
- * Starts the baseline server, the WeChat simulator and `wegate serve` as
+ * Starts the baseline server, the WeChat simulator, the login floor (a bare
+ * route with one code2Session, authorize's reference) and `wegate serve` as
  * separate processes, seeds users, tokens, goods and carts, measures each
  * scenario, prints a Markdown table, writes JSON and updates BENCHMARKS.md.
  * `--cpu-prof` profiles the wegate process (see bench/profile-summary.ts);
@@ -131,10 +132,10 @@ async function main(): Promise<number> {
     const app = { appid: "wxbench0123456789", secret: randomBytes(16).toString("hex") };
     log(`seeding ${USERS} users (${args.database})`);
     const seeded = await seed({ databaseUrl: db.url, tenant: TENANT, appid: app.appid, users: USERS, cartUsers: CART_USERS });
-    log(`seeded in ${seeded.seconds.toFixed(1)} s; starting the baseline, the simulator and wegate`);
+    log(`seeded in ${seeded.seconds.toFixed(1)} s; starting the baseline, the simulator, the login floor and wegate`);
 
     const sim = await startSim(app);
-    const baseline = await startBaseline({ url: sim.url, app });
+    const [baseline, floor] = await Promise.all([startBaseline(), startBaseline({ url: sim.url, app })]);
     const profileDir = join(root, "bench/results/profiles");
     const wegate = await startWegate(
       {
@@ -172,10 +173,10 @@ async function main(): Promise<number> {
     let memory: ReturnType<BenchProcess["memory"]>;
     for (const scenario of selected) {
       log(`${scenario.name}: ${warmup} s warm-up, ${duration} s measured`);
-      measuredResults.push(await measure(scenario, scenario.server === "baseline" ? baseline : wegate));
+      measuredResults.push(await measure(scenario, { baseline, floor, wegate }[scenario.server]));
       if (scenario.server === "wegate") memory = wegate.memory();
     }
-    await baseline.stop();
+    await Promise.all([baseline.stop(), floor.stop()]);
     const baselines = measuredResults.filter((r) => r.name === "baseline" || r.name === BASELINE_AGAIN);
     const baselineRps = baselines.reduce((sum, r) => sum + r.rps, 0) / baselines.length;
     const results: ScenarioResult[] = measuredResults.map((result) => ({

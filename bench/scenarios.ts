@@ -19,7 +19,8 @@ export interface Scenario {
   name: string;
   /** Method and route, for the table. */
   route: string;
-  server: "baseline" | "wegate";
+  /** The process it loads: the bare baseline, the login floor's (baseline-server.ts with the simulator) or wegate. */
+  server: "baseline" | "floor" | "wegate";
   /**
    * One request list per connection, each good for at least `perConnection`
    * requests. Single-use scenarios (login codes) honour it; others repeat.
@@ -98,9 +99,9 @@ export function scenarios(options: { tenant: string; seeded: Seeded; sim: BenchS
     {
       name: "login-floor",
       route: "POST /baseline/login (bare fastify + code2Session)",
-      server: "baseline",
+      server: "floor",
       singleUse: true,
-      // The same codes as authorize's, exchanged by the baseline process: one WeChat round trip and nothing else.
+      // Codes like authorize's, exchanged by a bare route in a process of its own: one WeChat round trip and nothing else.
       async requests(connections, perConnection) {
         return loginRequests(connections, perConnection, "/baseline/login");
       },

@@ -127,11 +127,12 @@ function forkReady(name: string, script: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
-/** The baseline server; with the simulator, it also serves the login floor (see baseline-server.ts). */
-export async function startBaseline(sim: { url: string; app: { appid: string; secret: string } }): Promise<BenchProcess> {
-  const env = { BENCH_SIM_URL: sim.url, BENCH_APPID: sim.app.appid, BENCH_APP_SECRET: sim.app.secret };
-  const { child, url, output } = await forkReady("baseline", "./baseline-server.ts", env);
-  return handle("baseline", child, url, output);
+/** The baseline server; given the simulator, the login floor's instead (see baseline-server.ts). */
+export async function startBaseline(sim?: { url: string; app: { appid: string; secret: string } }): Promise<BenchProcess> {
+  const name = sim ? "login floor" : "baseline";
+  const env = sim ? { BENCH_SIM_URL: sim.url, BENCH_APPID: sim.app.appid, BENCH_APP_SECRET: sim.app.secret } : {};
+  const { child, url, output } = await forkReady(name, "./baseline-server.ts", env);
+  return handle(name, child, url, output);
 }
 
 export async function startSim(app: { appid: string; secret: string }): Promise<BenchSim> {
