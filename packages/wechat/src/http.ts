@@ -38,11 +38,11 @@ async function inTime<T>(timeoutMs: number, abort: () => void, exchange: () => P
 const pools = new Map<string, Pool>();
 
 /**
- * The default client: an undici Pool of keep-alive connections per origin.
- * It is cancelled through an EventEmitter, which undici accepts as a signal:
- * an AbortSignal's listeners cost ~6 µs per call on Node 20. Under login load
- * this costs about two thirds of the CPU of undici's top-level request() with
- * an AbortSignal (bench/BENCHMARKS.md), and far less than fetch.
+ * The default client: an undici Pool of keep-alive connections per origin,
+ * cancelled through an EventEmitter, which undici accepts as a signal (an
+ * AbortSignal's listeners cost ~6 µs per call on Node 20). Under login load
+ * a call costs about two thirds of the CPU of undici's top-level request()
+ * with an AbortSignal, and far less than fetch (BENCHMARKS.md).
  */
 const sendPooled: Send = (url, { method, headers, body, timeoutMs }) => {
   let pool = pools.get(url.origin);
