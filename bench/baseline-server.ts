@@ -9,7 +9,6 @@
  * The floor of any login on this stack: one WeChat round trip, no database,
  * no token.
  */
-import { createWechatClient } from "@wegate/wechat";
 import Fastify from "fastify";
 
 const app = Fastify({ logger: false });
@@ -18,6 +17,8 @@ app.get("/baseline", async () => envelope);
 
 const { BENCH_SIM_URL: simUrl, BENCH_APPID: appid, BENCH_APP_SECRET: secret } = process.env;
 if (simUrl && appid && secret) {
+  // Loaded only here: the plain baseline process carries nothing but fastify.
+  const { createWechatClient } = await import("@wegate/wechat");
   const wechat = createWechatClient({ appid, secret, baseURL: simUrl });
   app.post<{ Body: { code: string } }>("/baseline/login", async (request) => {
     const { openid } = await wechat.code2Session(request.body.code);
