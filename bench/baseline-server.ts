@@ -4,10 +4,10 @@
  * this machine, before any wegate work.
  *
  * With BENCH_SIM_URL (and the app's BENCH_APPID / BENCH_APP_SECRET) it is the
- * login floor's process instead, and also serves `POST /baseline/login`: the code in the JSON body is exchanged with
- * the simulator through @wegate/wechat, and the envelope carries the openid.
- * The floor of any login on this stack: one WeChat round trip, no database,
- * no token.
+ * login floor's process instead, which also serves `POST /baseline/login`: the
+ * code in the JSON body is exchanged with the simulator through
+ * @wegate/wechat, and the envelope carries the openid. The floor of any login
+ * on this stack: one WeChat round trip, no database, no token.
  */
 import Fastify from "fastify";
 
