@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { createServer } from "node:net";
 import { test } from "node:test";
+import { CODE2SESSION_PATH } from "@wegate/wechat-sim";
 import { callWechat, type Fetch } from "./http";
 import { isWechatError } from "./errors";
+import { APPID, startSim } from "./test-support";
 
 const kindOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -10,27 +12,14 @@ const kindOf = (promise: Promise<unknown>) =>
     (error: unknown) => (isWechatError(error) ? error.kind : `not a WechatError: ${String(error)}`),
   );
 
-/** An HTTP server on 127.0.0.1 that answers `{"ok":1}` after `delayMs`; closed with the test. */
-async function slowServer(t: { after(fn: () => unknown): void }, delayMs: number) {
-  const server = createServer((_request, response) => {
-    const timer = setTimeout(() => response.end('{"ok":1}'), delayMs);
-    response.on("close", () => clearTimeout(timer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(() => {
-    server.closeAllConnections(); // the client's keep-alive connection too
-    return new Promise((resolve) => server.close(resolve));
-  });
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-}
-
 test("the pooled client: exact timeouts, a later answer on the same origin, an unreachable port", async (t) => {
-  const baseURL = await slowServer(t, 120);
+  const { world, client } = await startSim(t);
+  world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 120, times: 1 });
   const started = Date.now();
-  assert.equal(await kindOf(callWechat({ baseURL, timeoutMs: 40 }, { method: "GET", path: "/x" })), "timeout");
+  assert.equal(await kindOf(client({ timeoutMs: 40 }).code2Session(world.login(APPID, "alice"))), "timeout");
   assert.ok(Date.now() - started < 110, `timed out after ${Date.now() - started} ms, not at 40`);
   // The pool's connections still serve the origin after a cancelled call.
-  assert.deepEqual(await callWechat({ baseURL, timeoutMs: 2000 }, { method: "GET", path: "/x", query: { a: "1 2" } }), { ok: 1 });
+  assert.equal((await client().code2Session(world.login(APPID, "bob"))).openid, world.openid(APPID, "bob"));
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
   const port = (closed.address() as { port: number }).port;
