@@ -25,6 +25,12 @@ export interface ScenarioResult extends Measured {
   rssMb?: number;
   /** The serving process's CPU time (user + system) per request; steadier than req/s on a busy machine. */
   cpuUsPerRequest?: number;
+  /** The WeChat simulator's CPU time per request (only the login scenarios call it). */
+  simCpuUsPerRequest?: number;
+  /** The bench process's CPU time per request: autocannon, the load generator. */
+  loadCpuUsPerRequest?: number;
+  /** How busy all the machine's cores were during the run, 0-1 (/proc/stat): near 1, the machine itself is the limit. */
+  machineBusy?: number;
   /** Target misses, empty when every target of the scenario is met. */
   misses: string[];
 }
@@ -89,12 +95,12 @@ function targetText(name: string): string {
 export function markdownTable(report: BenchReport): string {
   const rows = report.results.map(
     (r) =>
-      `| ${r.name} | \`${r.route}\` | ${Math.round(r.rps)} | ${fixed(r.p50, 0)} | ${fixed(r.p99, 0)} | ${r.errors} | ${r.non2xx} | ${fixed(r.ratio, 2)} | ${fixed(r.cpuUsPerRequest, 0)} | ${fixed(r.rssMb, 0)} | ${targetText(r.name)} | ${r.misses.length ? `no: ${r.misses.join("; ")}` : "yes"} |`,
+      `| ${r.name} | \`${r.route}\` | ${Math.round(r.rps)} | ${fixed(r.p50, 0)} | ${fixed(r.p99, 0)} | ${r.errors} | ${r.non2xx} | ${fixed(r.ratio, 2)} | ${fixed(r.cpuUsPerRequest, 0)} | ${fixed(r.simCpuUsPerRequest, 0)} / ${fixed(r.loadCpuUsPerRequest, 0)} | ${fixed(r.machineBusy === undefined ? undefined : r.machineBusy * 100, 0)} | ${fixed(r.rssMb, 0)} | ${targetText(r.name)} | ${r.misses.length ? `no: ${r.misses.join("; ")}` : "yes"} |`,
   );
   const rss = report.wegateRss;
   return [
-    "| scenario | route | req/s | p50 ms | p99 ms | errors | non-2xx | ratio to baseline | server CPU µs/req | RSS MB | target | met |",
-    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
+    "| scenario | route | req/s | p50 ms | p99 ms | errors | non-2xx | ratio to baseline | server CPU µs/req | simulator / load CPU µs/req | machine busy % | RSS MB | target | met |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ...rows,
     "",
     `Ratios are to the baseline's mean, ${Math.round(report.baselineRps)} req/s: it runs first and again last. ` +

@@ -24,7 +24,7 @@ import { databases } from "./databases";
 import { type BenchReport, describeMachine, judge, markdownTable, RSS_LIMIT_MB, type ScenarioResult, updateBenchmarksDoc, writeJson } from "./report";
 import { load, type Measured, probe, type Scenario, scenarios } from "./scenarios";
 import { seed } from "./seed";
-import { type BenchProcess, killAllNow, startBaseline, startSim, startWegate, stopAll } from "./servers";
+import { type BenchProcess, killAllNow, machineBusySeconds, startBaseline, startSim, startWegate, stopAll } from "./servers";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TENANT = "bench";
@@ -95,30 +95,55 @@ function buildServer(): void {
   }
 }
 
-async function measure(scenario: Scenario, server: BenchProcess): Promise<Omit<ScenarioResult, "ratio" | "misses">> {
+async function measure(scenario: Scenario, server: BenchProcess, sim: BenchProcess): Promise<Omit<ScenarioResult, "ratio" | "misses">> {
   const probeRequest = (await scenario.requests(1, 1))[0][0];
   await probe(server.url, probeRequest, scenario.check);
 
   if (!scenario.singleUse) {
     const lists = await scenario.requests(connections, 0);
     await load(server.url, lists, { duration: warmup });
-    return measured(scenario, server, () => load(server.url, lists, { duration }));
+    return measured(scenario, [server, sim], () => load(server.url, lists, { duration }));
   }
   // Single-use requests (login codes): warm up with a fixed number, then size
   // the lists for the measured run from the warm-up's busiest second.
   const perConnection = SINGLE_USE_WARMUP / connections;
   const warm = await load(server.url, await scenario.requests(connections, perConnection), { amount: SINGLE_USE_WARMUP });
   const lists = await scenario.requests(connections, Math.ceil((warm.peakRps * duration * MARGIN) / connections) + 2);
-  return measured(scenario, server, () => load(server.url, lists, { duration }));
+  return measured(scenario, [server, sim], () => load(server.url, lists, { duration }));
 }
 
-/** The run's numbers, with the serving process's CPU time per request and its memory afterwards. */
-async function measured(scenario: Scenario, server: BenchProcess, run: () => Promise<Measured>) {
-  const cpuBefore = server.cpuSeconds();
+/** This process's CPU time: autocannon's, the load generator. */
+function loadCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * The run's numbers, with the CPU time per request of each process on the
+ * machine (the serving one, the simulator, this one's load generator), how
+ * busy the machine's cores were, and the serving process's memory afterwards.
+ */
+async function measured(scenario: Scenario, [server, sim]: [BenchProcess, BenchProcess], run: () => Promise<Measured>) {
+  const clocks = [server.cpuSeconds, sim.cpuSeconds, loadCpuSeconds];
+  const before = clocks.map((clock) => clock());
+  const busyBefore = machineBusySeconds();
   const result = await run();
-  const cpuAfter = server.cpuSeconds();
-  const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests;
-  return { name: scenario.name, route: scenario.route, ...result, cpuUsPerRequest, rssMb: mb(server.memory()?.rss) };
+  const busyAfter = machineBusySeconds();
+  const [cpuUsPerRequest, simCpuUsPerRequest, loadCpuUsPerRequest] = clocks.map((clock, i) => {
+    const [start, end] = [before[i], clock()];
+    return start === undefined || end === undefined ? undefined : ((end - start) * 1e6) / result.requests;
+  });
+  const machineBusy = busyBefore && busyAfter && (busyAfter.busy - busyBefore.busy) / (busyAfter.total - busyBefore.total);
+  return {
+    name: scenario.name,
+    route: scenario.route,
+    ...result,
+    cpuUsPerRequest,
+    simCpuUsPerRequest,
+    loadCpuUsPerRequest,
+    machineBusy,
+    rssMb: mb(server.memory()?.rss),
+  };
 }
 
 async function main(): Promise<number> {
@@ -173,7 +198,7 @@ async function main(): Promise<number> {
     let memory: ReturnType<BenchProcess["memory"]>;
     for (const scenario of selected) {
       log(`${scenario.name}: ${warmup} s warm-up, ${duration} s measured`);
-      measuredResults.push(await measure(scenario, { baseline, floor, wegate }[scenario.server]));
+      measuredResults.push(await measure(scenario, { baseline, floor, wegate }[scenario.server], sim));
       if (scenario.server === "wegate") memory = wegate.memory();
     }
     await Promise.all([baseline.stop(), floor.stop()]);

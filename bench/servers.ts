@@ -53,6 +53,20 @@ function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
+/**
+ * The machine's CPU time since boot from /proc/stat, all cores, in seconds:
+ * busy (everything but idle and iowait) and total. Undefined where /proc is missing.
+ */
+export function machineBusySeconds(): { busy: number; total: number } | undefined {
+  try {
+    const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((sum, t) => sum + t, 0);
+    return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
 function track(name: string, child: ChildProcess, output: string[]): void {
   running.add(child);
   const keep = (chunk: Buffer) => {
