@@ -19,7 +19,9 @@ const REFERENCES: Record<string, string> = { "login-floor": "reference for autho
 export interface ScenarioResult extends Measured {
   name: string;
   route: string;
-  /** req/s over the baseline's req/s. */
+  /** What the ratio is to: the mean of the baseline runs just before and after the scenario (for a baseline run, of all of them). */
+  baselineRps: number;
+  /** req/s over baselineRps. */
   ratio: number;
   /** The serving process's resident memory right after the scenario. */
   rssMb?: number;
@@ -49,7 +51,7 @@ export interface BenchReport {
   date: string;
   machine: Machine;
   settings: { database: string; connections: number; durationSeconds: number; warmupSeconds: number; users: number; cartUsers: number; seedSeconds: number };
-  /** What ratios are to: the mean of the baseline's two runs (first and last). */
+  /** The mean of all the baseline's runs (one before each scenario and one after the last). */
   baselineRps: number;
   results: ScenarioResult[];
   /** wegate's resident memory right after its last scenario, and its peak. */
@@ -103,7 +105,8 @@ export function markdownTable(report: BenchReport): string {
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
     ...rows,
     "",
-    `Ratios are to the baseline's mean, ${Math.round(report.baselineRps)} req/s: it runs first and again last. ` +
+    "The baseline runs before each scenario and after the last; a scenario's ratio is to the mean of the baseline runs just before and after it, " +
+      `a baseline run's to the mean of all of them (${Math.round(report.baselineRps)} req/s). ` +
       `wegate server RSS after the run: ${fixed(rss.afterMb, 0)} MB (peak ${fixed(rss.peakMb, 0)} MB; limit ${RSS_LIMIT_MB} MB). ` +
       (report.allMet ? "**All targets met.**" : `**Targets missed:** ${report.misses.join("; ")}.`),
   ].join("\n");

@@ -37,8 +37,6 @@ const MARGIN = 2;
  * yet): enough for a few seconds, so its busiest second is not a cold start.
  */
 const SINGLE_USE_WARMUP = 20_000;
-/** The baseline's second measurement, after wegate's scenarios. */
-const BASELINE_AGAIN = "baseline again";
 
 const { values: args } = parseArgs({
   options: {
@@ -95,7 +93,7 @@ function buildServer(): void {
   }
 }
 
-async function measure(scenario: Scenario, server: BenchProcess, sim: BenchProcess): Promise<Omit<ScenarioResult, "ratio" | "misses">> {
+async function measure(scenario: Scenario, server: BenchProcess, sim: BenchProcess): Promise<Omit<ScenarioResult, "baselineRps" | "ratio" | "misses">> {
   const probeRequest = (await scenario.requests(1, 1))[0][0];
   await probe(server.url, probeRequest, scenario.check);
 
@@ -184,14 +182,15 @@ async function main(): Promise<number> {
     const all = scenarios({ tenant: TENANT, seeded, sim });
     const unknown = only?.filter((name) => !all.some((s) => s.name === name));
     if (unknown?.length) throw new Error(`--only: no scenario ${unknown.join(", ")}`);
-    // The baseline brackets wegate's scenarios, measured first and last: this
-    // machine's speed drifts by ±20 % over a run, and one baseline sample
-    // taken at a fast or slow moment would move every ratio with it.
+    // The baseline runs before every scenario and once more after the last,
+    // and each scenario's ratio is to the mean of the two baseline runs
+    // around it: this machine's speed drifts by ±20 % within a run, and a
+    // baseline measured minutes away, at a faster or slower moment, would
+    // move the ratio with it.
     const baselineScenario = all.find((s) => s.name === "baseline")!;
     const selected = [
       baselineScenario,
-      ...all.filter((s) => s.name !== "baseline" && (!only || only.includes(s.name))),
-      { ...baselineScenario, name: BASELINE_AGAIN },
+      ...all.filter((s) => s.name !== "baseline" && (!only || only.includes(s.name))).flatMap((s) => [s, baselineScenario]),
     ];
     const measuredResults: Array<Awaited<ReturnType<typeof measure>>> = [];
     // wegate's memory right after its last scenario (not after the baseline's second run, while it idles).
@@ -202,13 +201,13 @@ async function main(): Promise<number> {
       if (scenario.server === "wegate") memory = wegate.memory();
     }
     await Promise.all([baseline.stop(), floor.stop()]);
-    const baselines = measuredResults.filter((r) => r.name === "baseline" || r.name === BASELINE_AGAIN);
+    const baselines = measuredResults.filter((r) => r.name === "baseline");
     const baselineRps = baselines.reduce((sum, r) => sum + r.rps, 0) / baselines.length;
-    const results: ScenarioResult[] = measuredResults.map((result) => ({
-      ...result,
-      ratio: result.rps / baselineRps,
-      misses: judge(result.name, result, baselineRps),
-    }));
+    const results: ScenarioResult[] = measuredResults.map((result, i) => {
+      // A baseline run's ratio is to the mean of them all: it shows the drift.
+      const reference = result.name === "baseline" ? baselineRps : (measuredResults[i - 1].rps + measuredResults[i + 1].rps) / 2;
+      return { ...result, baselineRps: reference, ratio: result.rps / reference, misses: judge(result.name, result, reference) };
+    });
 
     const wegateRss = { afterMb: mb(memory?.rss), peakMb: mb(memory?.peak) };
     const misses = results.flatMap((r) => r.misses.map((miss) => `${r.name}: ${miss}`));
