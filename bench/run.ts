@@ -100,14 +100,14 @@ async function measure(scenario: Scenario, server: BenchProcess, sim: BenchProce
   if (!scenario.singleUse) {
     const lists = await scenario.requests(connections, 0);
     await load(server.url, lists, { duration: warmup });
-    return measured(scenario, [server, sim], () => load(server.url, lists, { duration }));
+    return measured(scenario, server, sim, () => load(server.url, lists, { duration }));
   }
   // Single-use requests (login codes): warm up with a fixed number, then size
   // the lists for the measured run from the warm-up's busiest second.
   const perConnection = SINGLE_USE_WARMUP / connections;
   const warm = await load(server.url, await scenario.requests(connections, perConnection), { amount: SINGLE_USE_WARMUP });
   const lists = await scenario.requests(connections, Math.ceil((warm.peakRps * duration * MARGIN) / connections) + 2);
-  return measured(scenario, [server, sim], () => load(server.url, lists, { duration }));
+  return measured(scenario, server, sim, () => load(server.url, lists, { duration }));
 }
 
 /** This process's CPU time: autocannon's, the load generator. */
@@ -121,7 +121,7 @@ function loadCpuSeconds(): number {
  * machine (the serving one, the simulator, this one's load generator), how
  * busy the machine's cores were, and the serving process's memory afterwards.
  */
-async function measured(scenario: Scenario, [server, sim]: [BenchProcess, BenchProcess], run: () => Promise<Measured>) {
+async function measured(scenario: Scenario, server: BenchProcess, sim: BenchProcess, run: () => Promise<Measured>) {
   const clocks = [server.cpuSeconds, sim.cpuSeconds, loadCpuSeconds];
   const before = clocks.map((clock) => clock());
   const busyBefore = machineBusySeconds();
@@ -193,7 +193,7 @@ async function main(): Promise<number> {
       ...all.filter((s) => s.name !== "baseline" && (!only || only.includes(s.name))).flatMap((s) => [s, baselineScenario]),
     ];
     const measuredResults: Array<Awaited<ReturnType<typeof measure>>> = [];
-    // wegate's memory right after its last scenario (not after the baseline's second run, while it idles).
+    // wegate's memory right after its last scenario (not after the baseline's last run, while it idles).
     let memory: ReturnType<BenchProcess["memory"]>;
     for (const scenario of selected) {
       log(`${scenario.name}: ${warmup} s warm-up, ${duration} s measured`);
