@@ -74,13 +74,13 @@ export function describeMachine(): Machine {
   return { cpu, cores: cpus().length, ramGb: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version, os, loadAverage: loadavg()[0] };
 }
 
-export function judge(name: string, measured: Measured, baselineRps: number): string[] {
+/** What a scenario misses, given its ratio to the baseline. */
+export function judge(name: string, measured: Measured, ratio: number): string[] {
   const misses: string[] = [];
   if (measured.errors > 0) misses.push(`${measured.errors} errors`);
   if (measured.non2xx > 0) misses.push(`${measured.non2xx} non-2xx`);
   const target = TARGETS[name];
   if (!target) return misses;
-  const ratio = measured.rps / baselineRps;
   if (ratio < target.ratio) misses.push(`ratio ${ratio.toFixed(2)} < ${target.ratio}`);
   if (target.p99Ms !== undefined && measured.p99 > target.p99Ms) misses.push(`p99 ${measured.p99} ms > ${target.p99Ms} ms`);
   return misses;

@@ -206,7 +206,8 @@ async function main(): Promise<number> {
     const results: ScenarioResult[] = measuredResults.map((result, i) => {
       // A baseline run's ratio is to the mean of them all: it shows the drift.
       const reference = result.name === "baseline" ? baselineRps : (measuredResults[i - 1].rps + measuredResults[i + 1].rps) / 2;
-      return { ...result, baselineRps: reference, ratio: result.rps / reference, misses: judge(result.name, result, reference) };
+      const ratio = result.rps / reference;
+      return { ...result, baselineRps: reference, ratio, misses: judge(result.name, result, ratio) };
     });
 
     const wegateRss = { afterMb: mb(memory?.rss), peakMb: mb(memory?.peak) };
