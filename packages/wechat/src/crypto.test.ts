@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { test } from "node:test";
 import fc from "fast-check";
 import { decryptData, encryptData, newSessionKey, sessionKeySignature, signRawData, verifySignature } from "./crypto";
@@ -136,4 +136,24 @@ test("encryptData keeps a given iv and makes a random one otherwise", () => {
   const iv = randomBytes(16).toString("base64");
   assert.equal(encryptData({ data: {}, sessionKey, iv }).iv, iv);
   assert.notEqual(encryptData({ data: {}, sessionKey }).iv, encryptData({ data: {}, sessionKey }).iv);
+});
+
+test("a plaintext whose PKCS#7 padding is not all the same byte is refused, even when the rest is valid JSON", () => {
+  const sessionKey = newSessionKey();
+  const iv = randomBytes(16);
+  let json = JSON.stringify({ openId: "o-pad", watermark: { appid: APPID, timestamp: 1 } });
+  // Whole blocks once the three padding bytes are added.
+  while ((json.length + 3) % 16 !== 0) json = `${json} `;
+  const sealWithPadding = (padding: number[]) => {
+    const cipher = createCipheriv("aes-128-cbc", Buffer.from(sessionKey, "base64"), iv).setAutoPadding(false);
+    const plaintext = Buffer.concat([Buffer.from(json, "utf8"), Buffer.from(padding)]);
+    return Buffer.concat([cipher.update(plaintext), cipher.final()]).toString("base64");
+  };
+  const input = { iv: iv.toString("base64"), sessionKey, appid: APPID };
+  // The control: the same bytes with correct padding decrypt.
+  assert.equal(decryptData({ ...input, encryptedData: sealWithPadding([3, 3, 3]) }).openId, "o-pad");
+  // Only the last byte says "3": a check that reads just that byte would accept this.
+  expectKind(() => decryptData({ ...input, encryptedData: sealWithPadding([0x20, 0x20, 0x03]) }), ["illegal_buffer"]);
+  expectKind(() => decryptData({ ...input, encryptedData: sealWithPadding([0x20, 0x20, 0x00]) }), ["illegal_buffer"]);
+  expectKind(() => decryptData({ ...input, encryptedData: sealWithPadding([0x20, 0x20, 0x11]) }), ["illegal_buffer"]);
 });
