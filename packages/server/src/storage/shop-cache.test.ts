@@ -126,7 +126,7 @@ describe("withShopCache", () => {
     assert.equal(reads.carts, readsBefore + 1, "the cart written by overlapping writes was read again, once");
   });
 
-  test("a goods change through the wrapper shows at once; a verb it does not know empties the caches", async () => {
+  test("a goods change through the wrapper shows at once, and so do a favorite and a view in the goods' counts", async () => {
     const cached = await cachedShop(inner);
     const user = await newUser();
     const { id } = await cached.saveGoods(tenantId, goods("repriced", 100), now);
@@ -140,6 +140,40 @@ describe("withShopCache", () => {
     assert.equal((await cached.findGoods(tenantId, id))?.numberFav, 1);
     await cached.countGoodsView(id);
     assert.equal((await cached.findGoods(tenantId, id))?.views, 1);
+  });
+
+  test("a favorite added or removed keeps the cached carts and goods, and the favorites count stays right", async () => {
+    const { storage, reads } = counted(inner);
+    const cached = await cachedShop(storage);
+    const [owner, fan] = [await newUser(), await newUser()];
+    const [liked, other] = [await inner.saveGoods(tenantId, goods("liked"), now), await inner.saveGoods(tenantId, goods("other"), now)];
+    await inner.addToCart(tenantId, owner, { goodsId: liked.id, skuKey: "", number: 1, max: 50 }, now);
+    const cart = await cached.cartLines(owner);
+    const otherGoods = await cached.findGoods(tenantId, other.id);
+    const likedGoods = await cached.findGoods(tenantId, liked.id);
+    assert.equal(likedGoods?.numberFav, 0);
+    const readsBefore = { ...reads };
+
+    const favorites = [
+      ["add", () => cached.addFavorite(tenantId, fan, liked.id, now), 1],
+      ["remove by goodsId", () => cached.removeFavorite(fan, { goodsId: liked.id }), 0],
+      ["add again", () => cached.addFavorite(tenantId, fan, liked.id, now), 1],
+    ] as const;
+    for (const [what, favorite, numberFav] of favorites) {
+      await favorite();
+      assert.equal(await cached.cartLines(owner), cart, `${what}: the same frozen cart is handed out`);
+      assert.equal(await cached.findGoods(tenantId, other.id), otherGoods, `${what}: another goods stays cached`);
+      assert.equal((await cached.findGoods(tenantId, liked.id))?.numberFav, numberFav, `${what}: the count is right`);
+    }
+    assert.equal(reads.carts, readsBefore.carts, "no cart was read again");
+    assert.equal(reads.goods, readsBefore.goods + favorites.length, "only the favorited goods was read again, once per change");
+
+    // By favorite id the goods is not known: goods are read again, carts stay.
+    const [{ id: favoriteId }] = await cached.listFavorites(fan, { offset: 0, limit: 10 });
+    await cached.removeFavorite(fan, { id: favoriteId });
+    assert.equal(await cached.cartLines(owner), cart, "remove by id: the same frozen cart is handed out");
+    assert.equal((await cached.findGoods(tenantId, liked.id))?.numberFav, 0, "remove by id: the count is right");
+    assert.equal(reads.carts, readsBefore.carts);
   });
 
   test("a cart read that raced with a write is not kept", async () => {

@@ -7,19 +7,6 @@ const MAX_GOODS = 10_000;
 /** How often changes made by another process (`wegate goods import`) are looked for. */
 export const DEFAULT_POLL_MS = 250;
 
-/**
- * Verbs that neither read nor write goods or cart rows: passed straight through.
- * Any verb not named here or handled below empties both caches after it runs,
- * so a verb added later can never leave a stale cart behind.
- */
-const UNRELATED = new Set<keyof Storage>([
-  "dialect", "migrate", "ping",
-  "ensureTenant", "findTenant", "listTenants", "saveApp", "listApps",
-  "findUserById", "findUserByOpenid", "createUserIfAbsent", "updateUser", "saveSessionKey", "findSessionKey",
-  "createSession", "findSessionByTokenHash", "renewSession", "revokeSession",
-  "listCategories", "countGoods", "listGoods", "isFavorite", "listFavorites",
-]);
-
 type ShownGoods = CartLine["goods"];
 
 const sameShownGoods = (a: ShownGoods, b: ShownGoods) =>
@@ -42,7 +29,11 @@ function boundedSet<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
  *   (SQLite's `PRAGMA data_version`, which moves when another connection
  *   commits) is polled every `pollMs`, and any change empties both caches.
  *   A goods change made elsewhere shows in carts within that time.
+ * - A favorite changes its goods' count (numberFav): that goods is read
+ *   again; carts, which do not show the count, stay.
  * - A read that raced with a write is not kept.
+ *
+ * Every verb's rule is written out below; there is no default.
  */
 export function withShopCache(storage: Storage, options: { dataVersion: () => Promise<number>; pollMs?: number }): Storage {
   const carts = new Map<number, CartLine[]>();
@@ -146,20 +137,66 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
         () => carts.delete(args[0]),
       );
 
-  const wrapped: Storage = { ...storage };
-  for (const key of Object.keys(storage) as Array<keyof Storage>) {
-    const verb = storage[key];
-    if (UNRELATED.has(key) || typeof verb !== "function") continue;
-    (wrapped as any)[key] = (...args: unknown[]) => write(() => (verb as any)(...args), forgetAll);
-  }
+  /** A goods' favorites count changed: that goods is read again; carts do not show the count. */
+  const favoriteWrite =
+    <A extends unknown[], R>(verb: (...args: A) => Promise<R>, goodsIdOf: (...args: A) => number | undefined) =>
+    (...args: A) =>
+      write(
+        () => verb(...args),
+        () => {
+          const goodsId = goodsIdOf(...args);
+          // Removed by favorite id: which goods it was is not known without a read.
+          if (goodsId === undefined) goodsById.clear();
+          else goodsById.delete(goodsId);
+        },
+      );
 
-  return Object.assign(wrapped, {
+  /**
+   * The rule of every verb, written out: an object literal that must name each
+   * key of Storage (optional ones too), so a verb added later does not compile
+   * until it gets its rule here.
+   */
+  const wrapped: Storage = {
+    dialect: storage.dialect,
+
+    // Neither goods nor cart rows: straight through.
+    migrate: storage.migrate,
+    ping: storage.ping,
+    ensureTenant: storage.ensureTenant,
+    findTenant: storage.findTenant,
+    listTenants: storage.listTenants,
+    saveApp: storage.saveApp,
+    listApps: storage.listApps,
+    findUserById: storage.findUserById,
+    findUserByOpenid: storage.findUserByOpenid,
+    createUserIfAbsent: storage.createUserIfAbsent,
+    updateUser: storage.updateUser,
+    saveSessionKey: storage.saveSessionKey,
+    findSessionKey: storage.findSessionKey,
+    createSession: storage.createSession,
+    findSessionByTokenHash: storage.findSessionByTokenHash,
+    cachedSessionByTokenHash: storage.cachedSessionByTokenHash,
+    renewSession: storage.renewSession,
+    revokeSession: storage.revokeSession,
+    listCategories: storage.listCategories,
+    // A new category changes no goods (a goods names its category by id).
+    ensureCategory: storage.ensureCategory,
+
+    // Reads that are not kept: lists and counts change with every import.
+    countGoods: storage.countGoods,
+    listGoods: storage.listGoods,
+    isFavorite: storage.isFavorite,
+    listFavorites: storage.listFavorites,
+
     async close() {
       clearInterval(timer);
       await polling;
       forgetAll();
       await storage.close();
     },
+
+    // A goods change shows in every cart that holds it: forget both caches.
+    saveGoods: (...args: Parameters<Storage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));
@@ -170,6 +207,9 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
         () => storage.countGoodsView(goodsId),
         () => goodsById.delete(goodsId),
       ),
+
+    addFavorite: favoriteWrite(storage.addFavorite, (_tenantId, _userId, goodsId) => goodsId),
+    removeFavorite: favoriteWrite(storage.removeFavorite, (_userId, which) => ("goodsId" in which ? which.goodsId : undefined)),
 
     cartLines: async (userId: number) => (await cachedRead(carts, MAX_CARTS, userId, () => storage.cartLines(userId), freezeLines))!,
     setCartNumber: cartWrite(storage.setCartNumber),
@@ -202,5 +242,6 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
         },
       );
     },
-  } satisfies Partial<Storage>);
+  } satisfies Record<keyof Storage, unknown>;
+  return wrapped;
 }
