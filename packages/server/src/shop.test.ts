@@ -162,12 +162,54 @@ describe("shop: the seed's goods detail and My pages", () => {
     assert.equal((await h.post("/shop-a/shopping-cart/modifyNumber", { token, key, number: 5 })).body.code, 0);
   });
 
+  test("adds that reach the stock exactly are taken; one more is refused", async () => {
+    const token = await logIn(h, "stock-exact");
+    const add = (number: number) => h.post("/shop-a/shopping-cart/add", { token, goodsId: goods.shirt, number, sku: red("S") });
+    assert.equal((await add(3)).body.code, 0);
+    const full = await add(2);
+    assert.equal(full.body.code, 0, `3 + 2 = the stock of 5: ${full.text}`);
+    assert.equal(full.body.data.items[0].number, 5);
+    const over = await add(1);
+    assert.equal(over.body.code, 301);
+    assert.equal(over.status, 409);
+    assert.equal((await h.get("/shop-a/shopping-cart/info", { token })).body.data.items[0].number, 5);
+    const blueS = JSON.stringify([{ optionId: 1, optionValueId: 2 }, { optionId: 2, optionValueId: 3 }]);
+    const whole = await h.post("/shop-a/shopping-cart/add", { token, goodsId: goods.shirt, number: 5, sku: blueS });
+    assert.equal(whole.body.code, 0, `the whole stock in one add: ${whole.text}`);
+  });
+
+  test("another user's real cart line key is refused by select, remove and modifyNumber, and the owner's cart stays", async () => {
+    const owner = await logIn(h, "line-owner");
+    const intruder = await logIn(h, "line-intruder");
+    const cart = (await h.post("/shop-a/shopping-cart/add", { token: owner, goodsId: goods.mug, number: 2 })).body.data;
+    const key = cart.items[0].key;
+    const ownKey = (await h.post("/shop-a/shopping-cart/add", { token: intruder, goodsId: goods.mug, number: 1 })).body.data.items[0].key;
+    const before = await h.get("/shop-a/shopping-cart/info", { token: owner });
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ["/shopping-cart/select", { key, selected: false }],
+      ["/shopping-cart/select", { key: `${ownKey},${key}`, selected: false }],
+      ["/shopping-cart/remove", { key }],
+      ["/shopping-cart/remove", { key: `${ownKey},${key}` }],
+      ["/shopping-cart/modifyNumber", { key, number: 4 }],
+    ];
+    for (const [path, params] of attempts) {
+      const reply = await h.post(`/shop-a${path}`, { token: intruder, ...params });
+      assert.equal(reply.body.code, 700, `${path} ${JSON.stringify(params)}: ${reply.text}`);
+      assert.equal(reply.status, 404, path);
+    }
+    assert.deepEqual((await h.get("/shop-a/shopping-cart/info", { token: owner })).body, before.body, "the owner's cart is unchanged");
+    const own = (await h.get("/shop-a/shopping-cart/info", { token: intruder })).body.data.items;
+    assert.deepEqual(own.map((i: { key: number; number: number; selected: boolean }) => [i.key, i.number, i.selected]), [[ownKey, 1, true]]);
+  });
+
   test("bad input on every shop route: a clear code, never a 500, the cart unchanged", async () => {
     const token = await logIn(h, "dave");
     await h.post("/shop-a/shopping-cart/add", { token, goodsId: goods.mug, number: 3 });
     const before = await h.get("/shop-a/shopping-cart/info", { token });
     const key = before.body.data.items[0].key;
 
+    // One exact answer per case: code 300 is HTTP 400, 301 is 409, 700 (not found) is 404.
+    const statusOf: Record<number, number> = { 300: 400, 301: 409, 700: 404 };
     const cases: Array<[string, "get" | "post", string, Record<string, unknown>, number]> = [
       ["goods list: page 0", "post", "/shop/goods/list", { page: 0 }, 300],
       ["goods list: pageSize huge", "post", "/shop/goods/list", { pageSize: 100000 }, 300],
@@ -208,7 +250,7 @@ describe("shop: the seed's goods detail and My pages", () => {
       for (const form of [false, true]) {
         const reply = method === "get" ? await h.get(`/shop-a${path}`, params) : await h.post(`/shop-a${path}`, params, { form });
         assert.equal(reply.body.code, code, `${name}: ${reply.text}`);
-        assert.ok(reply.status >= 200 && reply.status < 500, `${name}: HTTP ${reply.status}`);
+        assert.equal(reply.status, statusOf[code], `${name}: HTTP ${reply.status}`);
         assert.ok(reply.body.msg.length > 0, name);
       }
     }
