@@ -195,6 +195,7 @@ describe("bad input gets code 300 and a message naming the field, never a 500", 
     for (const patch of bad) {
       const reply = await h.post("/shop-a/user/modify", { token, ...patch });
       assert.equal(reply.body.code, 300, JSON.stringify(patch));
+      assert.equal(reply.status, 400, JSON.stringify(patch));
     }
     const detail = (await h.get("/shop-a/user/detail", { token })).body.data.base;
     assert.equal(detail.nick, "Olga");
@@ -211,4 +212,18 @@ describe("bad input gets code 300 and a message naming the field, never a 500", 
       [nick.trim(), "http://example.com/a.png", 2, "广州", "广东"],
     );
   });
+});
+
+test("an appid of another tenant is refused, not served with the default app, and logs nobody in", async () => {
+  const calls = h.world.callCount("/sns/jscode2session");
+  const code = h.code("pia");
+  for (const path of ["/shop-a/user/wxapp/authorize", "/shop-a/user/wxapp/register/simple", "/shop-a/user/wxapp/login"]) {
+    const reply = await h.post(path, { code, appid: h.tenants.b.appid });
+    assert.equal(reply.status, 400, `${path}: ${reply.text}`);
+    assert.equal(reply.body.code, 300, path);
+    assert.equal(reply.body.data, undefined, `${path}: no token`);
+  }
+  assert.equal(h.world.callCount("/sns/jscode2session"), calls, "refused before the code was spent");
+  assert.equal((await h.post("/shop-a/user/wxapp/login", { code })).body.code, 10000, "nobody was registered");
+  assert.equal((await h.post("/shop-a/user/wxapp/authorize", { code: h.code("pia"), appid: h.tenants.a.appid })).body.code, 0, "its own appid is served");
 });
