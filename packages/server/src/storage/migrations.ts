@@ -127,6 +127,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex("sessions_of_user").execute();
       },
     },
+    "0004_meta": {
+      // Holds a value sealed with WEGATE_SECRET, so a server started with
+      // another key stops at once instead of failing requests (key-check.ts).
+      async up(db: Kysely<any>) {
+        await db.schema.createTable("meta")
+          .addColumn("name", "varchar(64)", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable("meta").ifExists().execute();
+      },
+    },
   };
 }
 

