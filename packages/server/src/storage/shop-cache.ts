@@ -181,6 +181,13 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     listCategories: storage.listCategories,
     // A new category changes no goods (a goods names its category by id).
     ensureCategory: storage.ensureCategory,
+    // Tenants, apps and sealed values (the operator's verbs): no goods or cart rows.
+    addTenantApp: storage.addTenantApp,
+    describeTenant: storage.describeTenant,
+    getMeta: storage.getMeta,
+    putMetaIfAbsent: storage.putMetaIfAbsent,
+    sealedSamples: storage.sealedSamples,
+    resealAll: storage.resealAll,
 
     // Reads that are not kept: lists and counts change with every import.
     countGoods: storage.countGoods,
@@ -197,6 +204,8 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
 
     // A goods change shows in every cart that holds it: forget both caches.
     saveGoods: (...args: Parameters<Storage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
+    // A removed tenant takes its goods and its users' carts with it.
+    removeTenant: (subDomain: string) => write(() => storage.removeTenant(subDomain), forgetAll),
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));
