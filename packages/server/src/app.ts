@@ -7,10 +7,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Clock } from "@wegate/wechat";
 import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
 import "./context";
-import { errorHandler, notFoundHandler } from "./http/envelope";
+import { clientErrorHandler, errorHandler, notFoundHandler } from "./http/envelope";
+import { rateLimits } from "./http/limits";
+import type { RateLimits } from "./http/limits-config";
 import { type LogOptions, loggerOptions, requestLogger } from "./http/logging";
 import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
+import { finiteNumbers, refuseNonFiniteNumbers } from "./http/validation";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
 import { createRedisAccessTokenStore } from "./redis";
@@ -35,7 +38,14 @@ export interface ServerOptions {
   redis?: Redis;
   /** Prefix of wegate's Redis keys (default "wegate:"), so several deployments or test runs can share one Redis. */
   redisPrefix?: string;
+  /** Rate limits (in Redis when `redis` is given); undefined = none. */
+  rateLimits?: RateLimits;
+  /** fastify's trustProxy: whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy?: boolean | number | string[];
 }
+
+/** TRUST_PROXY=<n>: the nearest n proxies' X-Forwarded-For entries are believed. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Where the embedded simulator is mounted in demo mode. */
 export const SIMULATOR_PREFIX = "/_sim";
@@ -48,6 +58,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: 64 * 1024,
     // Clients and the fastify router both see `/demo/user/detail/` as `/demo/user/detail`.
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: typeof options.trustProxy === "number" ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
+    ajv: { plugins: [finiteNumbers] },
+    // Every answer is the envelope, including those fastify and Node's HTTP parser give themselves.
+    clientErrorHandler,
+    frameworkErrors: errorHandler,
+    // While closing, requests on open connections are still served (storage closes after them) and /readyz says 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate("storage", options.storage);
@@ -72,13 +89,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }),
   );
   app.decorate("redis", options.redis);
+  app.decorate("draining", false);
   app.decorateRequest("tenant", null as never);
   app.decorateRequest("session", null as never);
 
   batchReplies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  refuseNonFiniteNumbers(app);
   await app.register(formbody);
+  // API Factory clients send forms or JSON; a text body is no parameter object (415, not a silent empty one).
+  app.removeContentTypeParser("text/plain");
+  const limitRoute = options.rateLimits && (await rateLimits(app, { limits: options.rateLimits, redis: options.redis, redisPrefix: options.redisPrefix }));
   await app.register(swagger, {
     openapi: {
       info: {
@@ -96,6 +118,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   await app.register(opsRoutes);
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
-  await app.register(tenantScope, { prefix: "/:subDomain" });
+  await app.register(tenantScope, { prefix: "/:subDomain", limitRoute });
   return app;
 }

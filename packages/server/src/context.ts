@@ -14,6 +14,8 @@ declare module "fastify" {
     clock: Clock;
     /** Set when REDIS_URL is. */
     redis: Redis | undefined;
+    /** Set when shutdown begins: /readyz then answers 503 while in-flight requests finish. */
+    draining: boolean;
   }
   interface FastifyRequest {
     /** Set for every route under /{subDomain}. */

@@ -16,9 +16,13 @@ const catalogue = {
   notFound: { code: 700, status: 404, zh: "数据不存在", en: "Not found" },
   routeNotFound: { code: 404, status: 404, zh: "接口不存在", en: "No such API" },
   tenantNotFound: { code: 901, status: 404, zh: "商户不存在", en: "Unknown tenant (subDomain)" },
+  malformedRequest: { code: 400, status: 400, zh: "请求格式错误", en: "Malformed HTTP request" },
+  requestTimeout: { code: 408, status: 408, zh: "请求超时", en: "The request took too long to arrive" },
   payloadTooLarge: { code: 413, status: 413, zh: "请求体过大", en: "Request body too large" },
+  uriTooLong: { code: 414, status: 414, zh: "请求地址过长", en: "Request URL too long" },
   unsupportedMediaType: { code: 415, status: 415, zh: "不支持的请求格式", en: "Unsupported Content-Type" },
   rateLimited: { code: 429, status: 429, zh: "请求过于频繁，请稍后再试", en: "Too many requests, try again later" },
+  headersTooLarge: { code: 431, status: 431, zh: "请求头或查询参数过长", en: "Request headers or query string too large" },
   internal: { code: 500, status: 500, zh: "服务器内部错误", en: "Internal server error" },
   notReady: { code: 503, status: 503, zh: "服务暂不可用", en: "Service not ready" },
   notLoggedIn: { code: 2000, status: 401, zh: "未登录或登录已过期", en: "Not logged in, or the token expired" },
@@ -49,16 +53,27 @@ export interface ErrorDefinition {
 export type ErrorName = keyof typeof catalogue;
 export const errors: Readonly<Record<ErrorName, ErrorDefinition>> = catalogue;
 
+/**
+ * What an error adds to its catalogue message (which field, how many are
+ * left), in both languages: a message is whole in the request's language.
+ * Never secrets.
+ */
+export interface Detail {
+  zh: string;
+  en: string;
+}
+
+export const detail = (zh: string, en: string): Detail => ({ zh, en });
+
 /** Thrown by handlers; the one error handler turns it into the envelope. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly definition: ErrorDefinition;
   constructor(
     readonly errorName: ErrorName,
-    /** Extra detail appended to the message (e.g. which field). Never secrets. */
-    readonly detail?: string,
+    readonly detail?: Detail,
   ) {
-    super(detail ? `${errorName}: ${detail}` : errorName);
+    super(detail ? `${errorName}: ${detail.en}` : errorName);
     this.definition = errors[errorName];
   }
 }
@@ -70,6 +85,8 @@ const errorByWechatKind: Record<WechatErrorKind, ErrorName> = {
   risk_blocked: "wechatRiskBlocked",
   busy: "wechatUnavailable",
   unavailable: "wechatUnavailable",
+  bad_answer: "wechatUnavailable",
+  circuit_open: "wechatUnavailable",
   timeout: "wechatTimeout",
   config: "wechatMisconfigured",
   invalid_credential: "wechatMisconfigured",

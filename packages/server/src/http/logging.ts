@@ -1,11 +1,27 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from "fastify";
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from "pino";
 
-/** Query parameters whose values never reach a log line. */
-const SECRET_PARAMS = /([?&](?:token|secret|js_code|code|session_key|access_token|encryptedData|iv|signature)=)[^&#]*/gi;
+/**
+ * Query parameters whose values are kept in log lines: ids, paging and
+ * switches. Every other value is cut out — an allowlist, because a secret can
+ * come under any spelling (`%74oken=` is `token=` once parsed).
+ */
+const LOGGED_PARAMS = new Set(["page", "pageSize", "id", "goodsId", "categoryId", "referrer", "key", "number", "selected", "type", "appid"]);
 
+/**
+ * The request URL for a log line: the path as it came, the query as parsed
+ * (names decoded as the router decodes them), values redacted unless their
+ * name is on the allowlist.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, "$1[redacted]");
+  const mark = url.indexOf("?");
+  if (mark === -1) return url;
+  const params = new URLSearchParams(url.slice(mark + 1));
+  const kept: string[] = [];
+  for (const [name, value] of params) {
+    kept.push(`${encodeURIComponent(name)}=${LOGGED_PARAMS.has(name) ? encodeURIComponent(value) : "[redacted]"}`);
+  }
+  return kept.length ? `${url.slice(0, mark)}?${kept.join("&")}` : url.slice(0, mark);
 }
 
 export interface LogOptions {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { SUBDOMAIN_PATTERN } from "../config";
 import { ApiError } from "../errors";
 import { cartRoutes } from "../routes/cart";
@@ -36,7 +36,8 @@ function normalizeParams(request: FastifyRequest, _reply: FastifyReply, done: ()
 }
 
 /** Everything under /{subDomain}: resolves the tenant, then the tenant's routes. */
-export async function tenantScope(app: FastifyInstance) {
+export async function tenantScope(app: FastifyInstance, options: { limitRoute?: (route: RouteOptions) => void }) {
+  if (options.limitRoute) app.addHook("onRoute", options.limitRoute);
   // Callback-style hooks: nearly every request finds its tenant cached and
   // goes on without a promise round trip.
   app.addHook("onRequest", (request, _reply, done) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { type TSchema, Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ApiError } from "../errors";
+import { ApiError, detail } from "../errors";
 import { requireSession } from "../http/auth";
 import { sendSerialized } from "../http/envelope";
 import type { CartLine } from "../storage/shop";
@@ -17,15 +17,18 @@ const LineKeys = Type.String({ minLength: 1, maxLength: 4096, description: "A li
 /** "3,5, 8" -> [3, 5, 8]; a key is a line id. */
 function lineIdsOf(keys: string): number[] {
   const ids = keys.split(",").map((key) => key.trim());
-  if (ids.length > MAX_LINES_PER_REQUEST) throw new ApiError("badInput", `at most ${MAX_LINES_PER_REQUEST} keys at once`);
+  if (ids.length > MAX_LINES_PER_REQUEST) throw new ApiError("badInput", detail(`一次最多 ${MAX_LINES_PER_REQUEST} 个 key`, `at most ${MAX_LINES_PER_REQUEST} keys at once`));
   return ids.map((key) => {
-    if (!/^\d{1,10}$/.test(key) || Number(key) < 1 || Number(key) >= 2 ** 31) throw new ApiError("badInput", `key "${key.slice(0, 20)}" is not a cart line key`);
+    if (!/^\d{1,10}$/.test(key) || Number(key) < 1 || Number(key) >= 2 ** 31) throw new ApiError("badInput", detail(`key "${key.slice(0, 20)}" 不是购物车条目`, `key "${key.slice(0, 20)}" is not a cart line key`));
     return Number(key);
   });
 }
 
+const onlyLeft = (stock: number) => detail(`仅剩 ${stock} 件`, `only ${stock} left`);
+const notInCart = detail("有 key 不在购物车中", "a key is not in this cart");
+
 function checkStock(number: number, stock: number) {
-  if (number > stock) throw new ApiError("outOfStock", `only ${stock} left`);
+  if (number > stock) throw new ApiError("outOfStock", onlyLeft(stock));
 }
 
 /** The cart behind the token: /shopping-cart/*. Every change answers the cart as it is now. */
@@ -56,7 +59,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function lineOf(userId: number, key: number): Promise<CartLine> {
     const line = (await storage.cartLines(userId)).find((l) => l.id === key);
-    if (!line) throw new ApiError("notFound", `cart line ${key}`);
+    if (!line) throw new ApiError("notFound", detail(`购物车条目 ${key}`, `cart line ${key}`));
     return line;
   }
 
@@ -90,12 +93,12 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { goodsId, number, sku } = request.body;
       const goods = await storage.findGoods(request.tenant.id, goodsId);
-      if (!goods) throw new ApiError("notFound", `goods ${goodsId}`);
+      if (!goods) throw new ApiError("notFound", detail(`商品 ${goodsId}`, `goods ${goodsId}`));
       const skuKey = skuKeyOf(sku, goods.options);
       checkStock(number, goods.stock);
       const { userId } = request.session;
       const added = await storage.addToCart(request.tenant.id, userId, { goodsId, skuKey, number, max: goods.stock }, clock());
-      if (!added) throw new ApiError("outOfStock", `only ${goods.stock} left`);
+      if (!added) throw new ApiError("outOfStock", onlyLeft(goods.stock));
       return currentCart(reply, userId);
     },
   );
@@ -109,7 +112,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { userId } = request.session;
       const [key, ...more] = lineIdsOf(request.body.key);
-      if (more.length) throw new ApiError("badInput", "modifyNumber takes one key");
+      if (more.length) throw new ApiError("badInput", detail("modifyNumber 只接受一个 key", "modifyNumber takes one key"));
       checkStock(request.body.number, (await lineOf(userId, key)).goods.stock);
       await storage.setCartNumber(userId, key, request.body.number, clock());
       return currentCart(reply, userId);
@@ -128,7 +131,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { userId } = request.session;
       if (!(await storage.selectCartLines(userId, lineIdsOf(request.body.key), request.body.selected, clock()))) {
-        throw new ApiError("notFound", "a key is not in this cart");
+        throw new ApiError("notFound", notInCart);
       }
       return currentCart(reply, userId);
     },
@@ -142,7 +145,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { userId } = request.session;
-      if (!(await storage.removeCartLines(userId, lineIdsOf(request.body.key)))) throw new ApiError("notFound", "a key is not in this cart");
+      if (!(await storage.removeCartLines(userId, lineIdsOf(request.body.key)))) throw new ApiError("notFound", notInCart);
       return currentCart(reply, userId);
     },
   );

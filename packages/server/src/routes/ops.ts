@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { envelopeFor, langOf, ok } from "../http/envelope";
-import { errors } from "../errors";
+import { detail, errors } from "../errors";
 import { EmptyEnvelope } from "./schemas";
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -22,6 +22,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      if (app.draining) return reply.status(503).send(envelopeFor(errors.notReady, langOf(request), detail("正在关闭", "shutting down")));
       const checks: Array<[string, () => Promise<unknown>]> = [["database", () => app.storage.ping()]];
       if (app.redis) checks.push(["redis", () => app.redis!.ping()]);
       for (const [name, check] of checks) {
@@ -29,7 +30,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await withTimeout(check(), 2000);
         } catch (error) {
           request.log.warn({ err: error }, `readiness check failed: ${name}`);
-          return reply.status(503).send(envelopeFor(errors.notReady, langOf(request), name));
+          return reply.status(503).send(envelopeFor(errors.notReady, langOf(request), detail(`${name} 不可用`, `${name} is unreachable`)));
         }
       }
       return ok();

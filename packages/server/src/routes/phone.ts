@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { isWechatError, type PhoneNumber } from "@wegate/wechat";
-import { ApiError } from "../errors";
+import { ApiError, detail } from "../errors";
 import { requireSession } from "../http/auth";
 import { ok } from "../http/envelope";
 import { Appid, Envelope, Token, WxCode } from "./schemas";
@@ -12,7 +12,7 @@ const Mobile = Type.String({ description: "The phone number as WeChat gives it: 
 function mobileOf(phone: Partial<Record<keyof PhoneNumber, unknown>>): string {
   const { phoneNumber } = phone;
   if (typeof phoneNumber !== "string" || !/^\+?[\d -]{3,30}$/.test(phoneNumber)) {
-    throw new ApiError("decryptFailed", "the data holds no phone number");
+    throw new ApiError("decryptFailed", detail("数据中没有手机号", "the data holds no phone number"));
   }
   return phoneNumber;
 }
@@ -77,7 +77,7 @@ export const phoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (code) {
         const user = await storage.findUserById(request.tenant.id, userId);
         const session = await wechat.code2Session(code);
-        if (!user || session.openid !== user.openid) throw new ApiError("badInput", "code was made for another user");
+        if (!user || session.openid !== user.openid) throw new ApiError("badInput", detail("code 属于另一个用户", "code was made for another user"));
         sessionKey = session.sessionKey;
         await storage.saveSessionKey(userId, secretBox.seal(sessionKey), clock());
       } else {

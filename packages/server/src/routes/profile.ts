@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { ApiError, detail } from "../errors";
 import type { UserProfile } from "../storage/storage";
 
 export const NICK_MAX = 32;
@@ -54,18 +54,18 @@ export function parseExt(json: string | undefined, field: string): Record<string
   try {
     value = JSON.parse(json);
   } catch {
-    throw new ApiError("badInput", `${field} must be a JSON object`);
+    throw new ApiError("badInput", detail(`${field} 应当是 JSON 对象`, `${field} must be a JSON object`));
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ApiError("badInput", `${field} must be a JSON object`);
+    throw new ApiError("badInput", detail(`${field} 应当是 JSON 对象`, `${field} must be a JSON object`));
   }
   const entries = Object.entries(value);
-  if (entries.length > EXT_MAX_KEYS) throw new ApiError("badInput", `${field} has more than ${EXT_MAX_KEYS} fields`);
+  if (entries.length > EXT_MAX_KEYS) throw new ApiError("badInput", detail(`${field} 的字段超过 ${EXT_MAX_KEYS} 个`, `${field} has more than ${EXT_MAX_KEYS} fields`));
   return Object.fromEntries(
     entries.map(([key, raw]) => {
       const stringValue = typeof raw === "string" ? raw : JSON.stringify(raw);
       if (key.length > 64 || stringValue.length > EXT_MAX_VALUE) {
-        throw new ApiError("badInput", `${field}: field ${key.slice(0, 64)} is too long`);
+        throw new ApiError("badInput", detail(`${field}: 字段 ${key.slice(0, 64)} 过长`, `${field}: field ${key.slice(0, 64)} is too long`));
       }
       return [key, stringValue];
     }),

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ApiError, errors } from "../errors";
+import { ApiError, detail, errors } from "../errors";
 import { requireSession } from "../http/auth";
 import { envelopeFor, langOf, ok } from "../http/envelope";
 import type { Goods } from "../storage/shop";
@@ -58,7 +58,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function goodsOf(tenantId: number, id: number): Promise<Goods> {
     const goods = await storage.findGoods(tenantId, id);
-    if (!goods) throw new ApiError("notFound", `goods ${id}`);
+    if (!goods) throw new ApiError("notFound", detail(`商品 ${id}`, `goods ${id}`));
     return goods;
   }
 
@@ -166,7 +166,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id, goodsId } = request.body;
-      if (id === undefined && goodsId === undefined) throw new ApiError("badInput", "id or goodsId is required");
+      if (id === undefined && goodsId === undefined) throw new ApiError("badInput", detail("缺少参数 id 或 goodsId", "id or goodsId is required"));
       await storage.removeFavorite(request.session.userId, id !== undefined ? { id } : { goodsId: goodsId! });
       return ok();
     },

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { ApiError, detail } from "../errors";
 import type { SkuOption } from "../storage/shop";
 
 /** One chosen option value, as cart lines show it. */
@@ -9,7 +9,7 @@ export interface SkuChoice {
   optionValueName: string;
 }
 
-const SKU_FORMAT = 'sku must be a JSON array like [{"optionId":1,"optionValueId":2}]';
+const SKU_FORMAT = detail('sku 应当是形如 [{"optionId":1,"optionValueId":2}] 的 JSON 数组', 'sku must be a JSON array like [{"optionId":1,"optionValueId":2}]');
 
 function idOf(value: unknown): number | undefined {
   const id = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value;
@@ -57,14 +57,14 @@ function checkedSkuKey(json: string | undefined, options: SkuOption[]): string {
     const option = idOf(optionId);
     const value = idOf(optionValueId);
     if (option === undefined || value === undefined) throw new ApiError("badInput", SKU_FORMAT);
-    if (chosen.has(option)) throw new ApiError("badInput", `sku chooses option ${option} twice`);
+    if (chosen.has(option)) throw new ApiError("badInput", detail(`sku 重复选择了规格 ${option}`, `sku chooses option ${option} twice`));
     const known = options.find((o) => o.id === option);
-    if (!known) throw new ApiError("badInput", `sku: this goods has no option ${option}`);
-    if (!known.values.some((v) => v.id === value)) throw new ApiError("badInput", `sku: option ${known.name} has no value ${value}`);
+    if (!known) throw new ApiError("badInput", detail(`sku: 该商品没有规格 ${option}`, `sku: this goods has no option ${option}`));
+    if (!known.values.some((v) => v.id === value)) throw new ApiError("badInput", detail(`sku: 规格 ${known.name} 没有选项 ${value}`, `sku: option ${known.name} has no value ${value}`));
     chosen.set(option, value);
   }
   const missing = options.filter((o) => !chosen.has(o.id));
-  if (missing.length) throw new ApiError("badInput", `sku must choose ${missing.map((o) => o.name).join(", ")}`);
+  if (missing.length) throw new ApiError("badInput", detail(`sku 需要选择 ${missing.map((o) => o.name).join("、")}`, `sku must choose ${missing.map((o) => o.name).join(", ")}`));
   return [...chosen].sort(([a], [b]) => a - b).map(([option, value]) => `${option}:${value}`).join(",");
 }
 

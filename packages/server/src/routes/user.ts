@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ApiError } from "../errors";
+import { ApiError, detail } from "../errors";
 import { tokenOf, requireSession } from "../http/auth";
 import { ok, sendSerialized } from "../http/envelope";
 import type { User } from "../storage/storage";
@@ -115,11 +115,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { nick, avatarUrl, gender, city, province, country, extJsonStr } = request.body;
       const trimmedNick = nick?.trim();
-      if (trimmedNick !== undefined && trimmedNick.length === 0) throw new ApiError("badInput", "nick must not be blank");
+      if (trimmedNick !== undefined && trimmedNick.length === 0) throw new ApiError("badInput", detail("昵称不能为空", "nick must not be blank"));
       if (trimmedNick !== undefined && [...trimmedNick].length > NICK_MAX) {
-        throw new ApiError("badInput", `nick must be at most ${NICK_MAX} characters`);
+        throw new ApiError("badInput", detail(`昵称最多 ${NICK_MAX} 个字符`, `nick must be at most ${NICK_MAX} characters`));
       }
-      if (avatarUrl !== undefined && !isHttpUrl(avatarUrl.trim())) throw new ApiError("badInput", "avatarUrl must be an http(s) URL");
+      if (avatarUrl !== undefined && !isHttpUrl(avatarUrl.trim())) throw new ApiError("badInput", detail("avatarUrl 应当是 http(s) 地址", "avatarUrl must be an http(s) URL"));
       const extPatch = parseExt(extJsonStr, "extJsonStr");
       const user = await currentUser(request.tenant.id, request.session.userId);
       await storage.updateUser(

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import type { ResilienceOptions } from "@wegate/wechat";
 import type { FastifyInstance } from "fastify";
 import { createWx, type RunningSim, type SimWx, startWechatSim, WechatWorld } from "@wegate/wechat-sim";
 import type { Redis } from "ioredis";
@@ -14,6 +15,7 @@ import { createServer } from "../app";
 import { seedDemoCatalogue } from "../catalogue/demo";
 import { connectRedis } from "../redis";
 import { createSecretBox } from "../secret-box";
+import type { RateLimits } from "../http/limits-config";
 import type { SessionPolicy } from "../sessions";
 import { openStorage, type Storage } from "../storage/storage";
 import { freshPostgresSchema } from "./postgres";
@@ -77,10 +79,15 @@ export interface HarnessOptions {
   sessionPolicy?: Partial<SessionPolicy>;
   logLevel?: string;
   wechatTimeoutMs?: number;
+  /** Retry and circuit breaker settings of the server's WeChat calls (small ones for tests). */
+  wechatResilience?: ResilienceOptions;
   /** Share access_tokens through this Redis, as REDIS_URL does. */
   redisUrl?: string;
   /** Import the demo catalogue (10 goods, ids 1-10) into tenant a. */
   demoCatalogue?: boolean;
+  /** Rate limits, as RATE_LIMITS=on with these numbers; off by default so tests may send what they need. */
+  rateLimits?: RateLimits;
+  trustProxy?: boolean | number | string[];
 }
 
 function encode(params: Record<string, unknown>): URLSearchParams {
@@ -146,9 +153,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       sessionPolicy: options.sessionPolicy,
       logger: { level: options.logLevel ?? "info", stream },
-      wechat: { baseURL: () => sim.url, timeoutMs: options.wechatTimeoutMs ?? 2000 },
+      wechat: { baseURL: () => sim.url, timeoutMs: options.wechatTimeoutMs ?? 2000, resilience: options.wechatResilience },
       redis,
       redisPrefix,
+      rateLimits: options.rateLimits,
+      trustProxy: options.trustProxy,
     });
     servers.push(server);
     await server.listen({ port: 0, host: "127.0.0.1" });

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from "fastify";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
+import type { Redis } from "ioredis";
+import { ApiError } from "../errors";
+import { requireSession } from "./auth";
+import type { RateLimits } from "./limits-config";
+
+export type LimitGroup = keyof RateLimits;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Which rate limit counts this route; by default `token` behind the token, `ip` otherwise. */
+    limit?: LimitGroup;
+  }
+}
+
+export interface LimitsOptions {
+  limits: RateLimits;
+  /** Counters in Redis hold across instances; in-process otherwise. */
+  redis?: Redis;
+  redisPrefix?: string;
+}
+
+/** Who a group counts: the key, from what the request is known by at that point. */
+const keyOf: Record<LimitGroup, (request: FastifyRequest) => string> = {
+  login: (request) => `login:${normalizeIP(request.ip)}`,
+  ip: (request) => `ip:${normalizeIP(request.ip)}`,
+  phone: (request) => `phone:${request.session.userId}`,
+  token: (request) => `token:${request.session.id}`,
+};
+
+/** Groups counted before the body is read (their key is the IP); the others after requireSession. */
+const beforeBody = new Set<LimitGroup>(["login", "ip"]);
+
+function behindToken(route: RouteOptions): boolean {
+  const hooks = route.preHandler;
+  return hooks === requireSession || (Array.isArray(hooks) && hooks.includes(requireSession));
+}
+
+function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
+  return hooks === undefined ? [hook] : [...(Array.isArray(hooks) ? hooks : [hooks]), hook];
+}
+
+/**
+ * Registers @fastify/rate-limit (its Redis store when a client is given) and
+ * returns a function that puts the right limit on every route added to a
+ * scope after it. A limited request is answered 429 with the catalogue's
+ * code and Retry-After.
+ */
+export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
+  await app.register(rateLimit, {
+    global: false,
+    ...(options.redis && { redis: options.redis, nameSpace: `${options.redisPrefix ?? "wegate:"}rate:` }),
+    // Redis down must not take the shops down with it: requests then go unlimited (and /readyz says Redis is down).
+    skipOnError: true,
+    // Room for the keys of every active user; older ones are forgotten first.
+    cache: 100_000,
+    // Only limited answers carry the headers: the counts are of no use to a mini program, and every answer would pay for them.
+    addHeadersOnExceeding: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false },
+    errorResponseBuilder: () => new ApiError("rateLimited"),
+  });
+  const limiters = Object.fromEntries(
+    (Object.keys(options.limits) as LimitGroup[]).map((group) => {
+      const { max, windowMs } = options.limits[group];
+      return [group, app.rateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group] })];
+    }),
+  ) as unknown as Record<LimitGroup, preHandlerHookHandler>;
+
+  /** The onRoute hook of a scope: each route gets its group's limiter. */
+  return (route: RouteOptions) => {
+    const group = route.config?.limit ?? (behindToken(route) ? "token" : "ip");
+    if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiters[group] as unknown as onRequestHookHandler);
+    else route.preHandler = append(route.preHandler, limiters[group]);
+  };
+}

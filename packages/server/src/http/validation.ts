@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifySchemaValidationError, RouteOptions } from "fastify";
+import type { Ajv } from "ajv";
+import localizeZh from "ajv-i18n/localize/zh";
+import { type Detail, detail } from "../errors";
+
+/**
+ * The ajv keyword every numeric field gets. Form and query values arrive as
+ * strings, and ajv's type coercion turns "1e309", "Infinity" and "-Infinity"
+ * into ±Infinity, which it then lets past `type: "integer"`, `minimum` and
+ * `maximum` (its limit checks skip non-finite numbers, even with
+ * strictNumbers). Custom keywords run after coercion, so this one sees the
+ * number the handler would get. An "x-" name keeps it a valid OpenAPI
+ * extension in /openapi.json.
+ */
+const FINITE = "x-finite";
+
+/** fastify's `ajv.plugins` entry: declares the keyword on the route schemas' ajv. */
+export function finiteNumbers(ajv: Ajv): Ajv {
+  return ajv.addKeyword({
+    keyword: FINITE,
+    // Not `type: "number"`: ajv runs a number's keywords only for finite numbers.
+    schemaType: "boolean",
+    errors: true,
+    validate: function finite(this: unknown, _schema: boolean, data: unknown) {
+      if (typeof data !== "number" || Number.isFinite(data)) return true;
+      (finite as unknown as { errors: unknown[] }).errors = [{ keyword: FINITE, message: "must be a finite number", params: {} }];
+      return false;
+    },
+  });
+}
+
+type Schema = Record<string, unknown>;
+
+/** A copy of `schema` with the finite keyword on every number and integer in it. */
+function withFiniteNumbers(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withFiniteNumbers);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const copy: Schema = {};
+  for (const [key, value] of Object.entries(schema as Schema)) {
+    // `properties` maps names to schemas; every other object-valued keyword is a schema or a list of them.
+    copy[key] =
+      key === "properties" || key === "patternProperties"
+        ? Object.fromEntries(Object.entries(value as Schema).map(([name, sub]) => [name, withFiniteNumbers(sub)]))
+        : typeof value === "object"
+          ? withFiniteNumbers(value)
+          : value;
+  }
+  const type = copy.type;
+  const numeric = type === "number" || type === "integer" || (Array.isArray(type) && type.some((t) => t === "number" || t === "integer"));
+  if (numeric) copy[FINITE] = true;
+  return copy;
+}
+
+/**
+ * Puts the finite keyword on every route's request schemas as the route is
+ * added, so no route can forget it. Register before any route.
+ */
+export function refuseNonFiniteNumbers(app: FastifyInstance) {
+  app.addHook("onRoute", (route: RouteOptions) => {
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (!schema) return;
+    for (const part of ["body", "querystring", "params", "headers"] as const) {
+      if (schema[part]) schema[part] = withFiniteNumbers(schema[part]);
+    }
+  });
+}
+
+function fieldOf(error: FastifySchemaValidationError): string {
+  return error.instancePath.replace(/^\//, "").replaceAll("/", ".");
+}
+
+/**
+ * A validation failure's detail in both languages: the field, and what is
+ * wrong with it (ajv's message, in Chinese through ajv-i18n). Messages name
+ * the field and the rule, never the value sent.
+ */
+export function validationDetail(errors: FastifySchemaValidationError[]): Detail {
+  const first = errors[0];
+  if (!first) return detail("参数校验失败", "validation failed");
+  const field = fieldOf(first);
+  const missing = (first.params as { missingProperty?: unknown }).missingProperty;
+  if (first.keyword === "required" && typeof missing === "string") {
+    const name = field ? `${field}.${missing}` : missing;
+    return detail(`缺少参数 ${name}`, `${name} is required`);
+  }
+  if (first.keyword === FINITE) return detail(`${field} 应当是有限的数值`, `${field} must be a finite number`);
+  const zh = [{ ...first }];
+  localizeZh(zh as Parameters<typeof localizeZh>[0]);
+  const name = field || "参数";
+  return detail(`${name} ${zh[0].message ?? "无效"}`, `${field || "the parameters"} ${first.message ?? "are invalid"}`);
+}
