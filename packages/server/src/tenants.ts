@@ -1,4 +1,13 @@
-import { type AccessTokenStore, type Clock, createAccessTokenManager, createWechatClient, type Fetch, type WechatClient } from "@wegate/wechat";
+import {
+  type AccessTokenStore,
+  type Clock,
+  createAccessTokenManager,
+  createWechatClient,
+  createWechatResilience,
+  type Fetch,
+  type ResilienceOptions,
+  type WechatClient,
+} from "@wegate/wechat";
 import { ApiError } from "./errors";
 import type { SecretBox } from "./secret-box";
 import type { Storage, Tenant } from "./storage/storage";
@@ -12,7 +21,10 @@ export interface WechatTransport {
   /** A function because the embedded simulator's URL is only known after listen. */
   baseURL: () => string;
   fetch?: Fetch;
+  /** The budget of one WeChat call, retries included. */
   timeoutMs: number;
+  /** Retry and circuit breaker settings (tests make them small); sensible defaults otherwise. */
+  resilience?: ResilienceOptions;
 }
 
 export interface TenantDirectory {
@@ -43,6 +55,8 @@ export function createTenantDirectory(options: {
   // One per process, outliving the clients a cache reload recreates: each
   // appid's access_token is fetched once and shared by every request.
   const accessTokens = createAccessTokenManager({ clock, store: options.accessTokenStore });
+  // Likewise the circuit breakers: a reload must not close a circuit WeChat's trouble opened.
+  const resilience = createWechatResilience(wechat.resilience);
 
   async function load(subDomain: string): Promise<TenantContext | undefined> {
     const tenant = await storage.findTenant(subDomain);
@@ -56,6 +70,7 @@ export function createTenantDirectory(options: {
         timeoutMs: wechat.timeoutMs,
         clock,
         accessTokens,
+        resilience,
       }),
     );
     return {

@@ -24,6 +24,7 @@ export const phoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/bindMobile/v2",
     {
+      config: { limit: "phone" },
       schema: {
         tags: ["user"],
         summary: "Bind the phone number behind a getPhoneNumber button code (WeChat getuserphonenumber)",
@@ -55,6 +56,7 @@ export const phoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/bindMobile",
     {
+      config: { limit: "phone" },
       schema: {
         tags: ["user"],
         summary: "Bind the phone number from old-style encryptedData + iv (with a fresh wx.login code, or the stored session_key)",

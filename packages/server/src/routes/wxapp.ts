@@ -44,6 +44,7 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/login",
     {
+      config: { limit: "login" },
       schema: {
         tags: ["user"],
         summary: "Log in with a wx.login code (10000 when the user is not registered)",
@@ -62,6 +63,7 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/register/complex",
     {
+      config: { limit: "login" },
       schema: {
         tags: ["user"],
         summary: "Register with the profile from wx.getUserInfo (code + encryptedData + iv)",
@@ -96,6 +98,7 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/register/simple",
     {
+      config: { limit: "login" },
       schema: {
         tags: ["user"],
         summary: "Register with the openid only",
@@ -116,6 +119,7 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/user/wxapp/authorize",
     {
+      config: { limit: "login" },
       schema: {
         tags: ["user"],
         summary: "Silent register-or-login with a wx.login code",
