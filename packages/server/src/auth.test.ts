@@ -130,15 +130,27 @@ describe("WeChat trouble maps to clear codes", () => {
     { fault: { kind: "errcode", errcode: 40226 }, status: 403, code: 30004 },
     { fault: { kind: "errcode", errcode: 40125 }, status: 502, code: 30009 },
     { fault: { kind: "errcode", errcode: 99999 }, status: 502, code: 30010 },
+    // The daily quota is spent: WeChat will not serve us for a while, like an outage.
+    { fault: { kind: "errcode", errcode: 45009 }, status: 503, code: 30005 },
+    // Our appid is wrong, or this server's IP is not on the app's whitelist: the operator's to fix.
+    { fault: { kind: "errcode", errcode: 40013 }, status: 502, code: 30009 },
+    { fault: { kind: "errcode", errcode: 40164 }, status: 502, code: 30009 },
+    // An answer code2Session should never give: WeChat misbehaving, not the user's code.
+    { fault: { kind: "errcode", errcode: 87009 }, status: 502, code: 30010 },
+    // "missing code": for the user, the same as a code WeChat does not know.
+    { fault: { kind: "errcode", errcode: 41008 }, status: 400, code: 30001 },
     { fault: { kind: "http", status: 502 }, status: 503, code: 30005 },
     { fault: { kind: "html" }, status: 503, code: 30005 },
+    { fault: { kind: "invalid-json" }, status: 503, code: 30005 },
     { fault: { kind: "reset" }, status: 503, code: 30005 },
     { fault: { kind: "hang" }, status: 504, code: 30006 },
   ] as const;
   for (const { fault, status, code } of cases) {
     test(`${JSON.stringify(fault)} -> HTTP ${status}, code ${code}`, async () => {
-      h.world.setFault(path, { ...fault, times: 1 });
+      // Held until the answer, however often the server retries.
+      h.world.setFault(path, fault);
       const reply = await h.post("/shop-a/user/wxapp/authorize", { code: h.code("nina") });
+      h.world.setFault(path, undefined);
       assert.equal(reply.status, status);
       assert.equal(reply.body.code, code);
       // the next call goes through

@@ -36,11 +36,19 @@ test("close() ends even while a hang fault holds a request", async () => {
   await assert.rejects(pending);
 });
 
-for (const fault of [{ kind: "reset" }, { kind: "http", status: 502 }, { kind: "html" }] as const) {
+for (const fault of [{ kind: "reset" }, { kind: "http", status: 502 }] as const) {
   test(`${fault.kind}: the client reports unavailable`, async (t) => {
     const { world, client } = await setup(t);
     world.setFault(CODE2SESSION_PATH, fault);
     await rejectsWith(client().code2Session(world.login(APPID, "alice")), "unavailable");
+  });
+}
+
+for (const fault of [{ kind: "html" }, { kind: "invalid-json" }] as const) {
+  test(`${fault.kind}: the client reports bad_answer`, async (t) => {
+    const { world, client } = await setup(t);
+    world.setFault(CODE2SESSION_PATH, fault);
+    await rejectsWith(client().code2Session(world.login(APPID, "alice")), "bad_answer");
   });
 }
 
@@ -61,6 +69,17 @@ test("http and html faults answer an HTML page with the given status", async (t)
   const page = await fetch(`${sim.url}${CODE2SESSION_PATH}`);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<html>/);
+});
+
+test("invalid-json answers HTTP 200 with a JSON content-type and a truncated body", async (t) => {
+  const { world, sim } = await setup(t);
+  world.setFault(CODE2SESSION_PATH, { kind: "invalid-json" });
+  const answer = await fetch(`${sim.url}${CODE2SESSION_PATH}`);
+  assert.equal(answer.status, 200);
+  assert.match(answer.headers.get("content-type") ?? "", /application\/json/);
+  const text = await answer.text();
+  assert.match(text, /^\{"errcode"/);
+  assert.throws(() => JSON.parse(text), SyntaxError);
 });
 
 test("errcode: mapped to the client's kind, before normal handling", async (t) => {
@@ -96,10 +115,11 @@ test("slow: answers normally after the delay, or times the client out", async (t
 
 test("times: the fault applies to the next N calls, then clears itself", async (t) => {
   const { world, client } = await setup(t);
-  world.setFault(CODE2SESSION_PATH, { kind: "errcode", errcode: -1, times: 2 });
+  // 40226, which the client does not retry: each call is one simulator call.
+  world.setFault(CODE2SESSION_PATH, { kind: "errcode", errcode: 40226, times: 2 });
   const code = world.login(APPID, "alice");
-  await rejectsWith(client().code2Session(code), "busy");
-  await rejectsWith(client().code2Session(code), "busy");
+  await rejectsWith(client().code2Session(code), "risk_blocked");
+  await rejectsWith(client().code2Session(code), "risk_blocked");
   await client().code2Session(code);
   assert.equal(world.callCount(CODE2SESSION_PATH), 3);
 });

@@ -100,6 +100,9 @@ async function applyFault(fault: SimFault, request: FastifyRequest, reply: Fasti
     case "html":
       reply.type("text/html; charset=utf-8").send(htmlPage("Service Unavailable"));
       return true;
+    case "invalid-json":
+      reply.type("application/json; charset=utf-8").send('{"errcode":0,');
+      return true;
     case "errcode": {
       const body = wechatErrorBody(fault.errcode, "simulated error");
       reply.send(fault.errmsg === undefined ? body : { errcode: fault.errcode, errmsg: fault.errmsg });

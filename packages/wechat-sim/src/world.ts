@@ -19,6 +19,7 @@ export type SimFault =
   | { kind: "reset" } // destroy the socket
   | { kind: "http"; status: number } // e.g. 502 with an HTML body
   | { kind: "html" } // HTTP 200 with an HTML page
+  | { kind: "invalid-json" } // HTTP 200, JSON content-type, a truncated body
   | { kind: "errcode"; errcode: number; errmsg?: string }
   | { kind: "slow"; delayMs: number }; // answer normally after a delay
 

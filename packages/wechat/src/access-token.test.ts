@@ -79,8 +79,9 @@ test("other errors are not retried", async (t) => {
 test("a failed fetch is not cached: concurrent callers share the failure, the next call fetches again", async (t) => {
   const { world, client } = await startSim(t);
   const wechat = client();
-  world.setFault(STABLE_TOKEN_PATH, { kind: "errcode", errcode: -1, times: 1 });
-  const calls = [1, 2, 3].map(() => rejectsWith(wechat.getPhoneNumber(world.phoneCode(APPID, "alice")), "busy", -1));
+  // 45009 (daily quota) is not retried, so the fetch is exactly one call.
+  world.setFault(STABLE_TOKEN_PATH, { kind: "errcode", errcode: 45009, times: 1 });
+  const calls = [1, 2, 3].map(() => rejectsWith(wechat.getPhoneNumber(world.phoneCode(APPID, "alice")), "quota_exceeded", 45009));
   await Promise.all(calls);
   assert.equal(world.callCount(STABLE_TOKEN_PATH), 1);
   assert.equal(world.callCount(GET_USER_PHONE_NUMBER_PATH), 0);

@@ -3,16 +3,23 @@ import { code2Session, type Code2SessionResult } from "./code2session";
 import { decryptData, type DecryptOptions, type Watermark } from "./crypto";
 import type { TransportOptions } from "./http";
 import { getPhoneNumber, type PhoneNumber } from "./phone-number";
+import { createWechatResilience, type WechatResilience } from "./resilience";
 import { checkSessionKey, resetUserSessionKey } from "./session-key";
 import { stableToken } from "./stable-token";
 
-export interface WechatClientOptions extends TransportOptions {
+export interface WechatClientOptions extends Omit<TransportOptions, "guards"> {
   appid: string;
   secret: string;
   /** Reject encrypted data whose watermark is older than this (seconds). Off by default. */
   dataMaxAgeSeconds?: number;
   /** Share one manager between all clients of a process; by default the client has its own. */
   accessTokens?: AccessTokenManager;
+  /**
+   * Retries and circuit breakers (per appid + endpoint). Share one between
+   * all clients of a process, so that recreating a client keeps its circuits;
+   * by default the client has its own.
+   */
+  resilience?: WechatResilience;
 }
 
 export interface WechatClient {
@@ -32,9 +39,10 @@ export interface WechatClient {
 
 /** A client for one mini program (appid + secret). */
 export function createWechatClient(options: WechatClientOptions): WechatClient {
-  const { appid, secret, dataMaxAgeSeconds, accessTokens: shared, ...transport } = options;
-  const clock = transport.clock ?? Date.now;
+  const { appid, secret, dataMaxAgeSeconds, accessTokens: shared, resilience, ...rest } = options;
+  const clock = rest.clock ?? Date.now;
   const accessTokens = shared ?? createAccessTokenManager({ clock });
+  const transport: TransportOptions = { ...rest, guards: (resilience ?? createWechatResilience()).forApp(appid) };
   const withToken = <T>(call: (accessToken: string) => Promise<T>) =>
     accessTokens.withToken(appid, () => stableToken(transport, { appid, secret }), call);
   return {

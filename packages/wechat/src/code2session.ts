@@ -26,7 +26,7 @@ export async function code2Session(
     query: { appid: app.appid, secret: app.secret, js_code: code, grant_type: "authorization_code" },
   });
   if (typeof body.openid !== "string" || typeof body.session_key !== "string" || !body.openid || !body.session_key) {
-    throw new WechatError("unavailable", "WeChat /sns/jscode2session answered without openid or session_key");
+    throw new WechatError("bad_answer", "WeChat /sns/jscode2session answered without openid or session_key");
   }
   return {
     openid: body.openid,

@@ -16,8 +16,10 @@ export type WechatErrorKind =
   | "invalid_signature" // 87009: checksession signature does not match
   // transport
   | "busy" // -1: WeChat says try later
-  | "unavailable" // network error, HTTP 5xx, non-JSON body
+  | "unavailable" // network error, HTTP 5xx
   | "timeout" // no answer within the timeout
+  | "bad_answer" // an answer that is not WeChat's JSON (an HTML page, truncated JSON, a 4xx, missing fields)
+  | "circuit_open" // this endpoint failed repeatedly; calls are refused without asking WeChat for a while
   | "unknown" // any other errcode
   // decryptData
   | "illegal_aes_key"

@@ -1,6 +1,9 @@
 import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BrokenCircuitError } from "cockatiel";
 import { Pool } from "undici";
 import { errorFromErrcode, WechatError } from "./errors";
+import { type AppGuards, backoffMs, DEFAULT_RETRY, isRetryable } from "./resilience";
 
 export type Fetch = typeof globalThis.fetch;
 
@@ -70,10 +73,12 @@ export interface TransportOptions {
   baseURL?: string;
   /** Another HTTP client (tests rewrite answers with one); a keep-alive undici Pool per origin by default. */
   fetch?: Fetch;
-  /** Per-request timeout in milliseconds. */
+  /** The caller's budget for a whole call in milliseconds, retries included. */
   timeoutMs?: number;
   /** Epoch milliseconds; injected so tests control time. */
   clock?: Clock;
+  /** Retry policy and circuit breakers of the app; without them, DEFAULT_RETRY and no breaker. */
+  guards?: AppGuards;
 }
 
 export const DEFAULT_BASE_URL = "https://api.weixin.qq.com";
@@ -88,48 +93,86 @@ export interface WechatRequest {
 
 /**
  * One WeChat API call: WeChat answers errors as HTTP 200 + {errcode, errmsg},
- * so the body decides; HTTP 5xx, HTML pages, resets and hangs become
- * "unavailable" / "timeout". The URL (which carries the secret) never goes
- * into an error message.
+ * so the body decides; HTTP 5xx, resets and hangs become "unavailable" /
+ * "timeout", an answer that is not WeChat's JSON "bad_answer". Busy (-1),
+ * 5xx and network errors are retried within the budget; with guards, an
+ * endpoint that keeps failing is refused at once for a while. The URL (which
+ * carries the secret) never goes into an error message.
  */
 export async function callWechat<T>(options: TransportOptions, request: WechatRequest): Promise<T> {
+  const breaker = options.guards?.breaker(request.path);
+  if (!breaker) return withRetries<T>(options, request);
+  try {
+    return await breaker.execute(() => withRetries<T>(options, request));
+  } catch (error) {
+    if (error instanceof BrokenCircuitError) {
+      throw new WechatError("circuit_open", `WeChat ${request.path} failed repeatedly; calls are paused for a while`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The attempts of one call, all within `timeoutMs`: each gets what is left
+ * of it, and a retry is not started when too little would be left for it.
+ * A timeout is not retried: the budget is spent.
+ */
+async function withRetries<T>(options: TransportOptions, request: WechatRequest): Promise<T> {
   const base = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   const query = new URLSearchParams(request.query).toString();
   const url = new URL(base + request.path + (query && `?${query}`));
   const send = options.fetch ? sendWith(options.fetch) : sendPooled;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const budgetMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retry = options.guards?.retry ?? DEFAULT_RETRY;
+  const headers = request.body === undefined ? undefined : JSON_HEADERS;
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const startedAt = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    const timeoutMs = attempt === 0 ? budgetMs : budgetMs - (performance.now() - startedAt);
+    try {
+      return await exchange<T>(send, url, { method: request.method, headers, body, timeoutMs }, request.path, budgetMs);
+    } catch (error) {
+      if (attempt >= retry.retries || !(error instanceof WechatError) || !isRetryable(error.kind)) throw error;
+      const delayMs = backoffMs(retry, attempt);
+      if (budgetMs - (performance.now() - startedAt) - delayMs < retry.minAttemptMs) throw error;
+      await sleep(delayMs);
+    }
+  }
+}
 
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** One attempt: one HTTP exchange and what its answer means. */
+async function exchange<T>(send: Send, url: URL, init: Parameters<Send>[1], path: string, budgetMs: number): Promise<T> {
   let response: Awaited<ReturnType<Send>>;
   try {
-    response = await send(url, {
-      method: request.method,
-      headers: request.body === undefined ? undefined : { "content-type": "application/json" },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      timeoutMs,
-    });
+    response = await send(url, init);
   } catch (error) {
-    if (error instanceof NoAnswerInTime) throw new WechatError("timeout", `WeChat ${request.path} did not answer within ${timeoutMs} ms`);
-    throw new WechatError("unavailable", `WeChat ${request.path} could not be reached`);
+    if (error instanceof NoAnswerInTime) throw new WechatError("timeout", `WeChat ${path} did not answer within ${budgetMs} ms`);
+    throw new WechatError("unavailable", `WeChat ${path} could not be reached`);
   }
 
   if (response.status >= 500) {
-    throw new WechatError("unavailable", `WeChat ${request.path} answered HTTP ${response.status}`);
+    throw new WechatError("unavailable", `WeChat ${path} answered HTTP ${response.status}`);
   }
+  // An HTML page or a truncated body with HTTP 200 is a proxy or WeChat's
+  // edge misbehaving, not WeChat saying "busy": answered as unavailable, but
+  // neither retried nor counted toward the breaker.
   let body: unknown;
   try {
     body = JSON.parse(response.text);
   } catch {
-    throw new WechatError("unavailable", `WeChat ${request.path} answered a non-JSON body (HTTP ${response.status})`);
+    throw new WechatError("bad_answer", `WeChat ${path} answered a non-JSON body (HTTP ${response.status})`);
   }
   if (typeof body !== "object" || body === null) {
-    throw new WechatError("unavailable", `WeChat ${request.path} answered an unexpected body`);
+    throw new WechatError("bad_answer", `WeChat ${path} answered an unexpected body`);
   }
   const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
   if (errcode !== undefined && errcode !== 0 && errcode !== "0") {
     throw errorFromErrcode(Number(errcode), errmsg);
   }
   if (response.status >= 400) {
-    throw new WechatError("unavailable", `WeChat ${request.path} answered HTTP ${response.status}`);
+    throw new WechatError("bad_answer", `WeChat ${path} answered HTTP ${response.status}`);
   }
   return body as T;
 }

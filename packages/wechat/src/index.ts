@@ -24,5 +24,13 @@ export {
 export { errorFromErrcode, isWechatError, WechatError, type WechatErrorKind } from "./errors";
 export { getPhoneNumber, type PhoneNumber } from "./phone-number";
 export { checkSessionKey, resetUserSessionKey } from "./session-key";
+export {
+  createWechatResilience,
+  DEFAULT_RETRY,
+  type AppGuards,
+  type ResilienceOptions,
+  type RetryPolicy,
+  type WechatResilience,
+} from "./resilience";
 export { stableToken } from "./stable-token";
 export { callWechat, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type Clock, type Fetch, type TransportOptions } from "./http";

@@ -38,7 +38,7 @@ export async function getPhoneNumber(transport: TransportOptions, accessToken: s
   const info = body.phone_info;
   const countryCode = typeof info?.countryCode === "number" ? String(info.countryCode) : info?.countryCode;
   if (typeof info?.phoneNumber !== "string" || typeof info.purePhoneNumber !== "string" || typeof countryCode !== "string") {
-    throw new WechatError("unavailable", "WeChat /wxa/business/getuserphonenumber answered without phone_info");
+    throw new WechatError("bad_answer", "WeChat /wxa/business/getuserphonenumber answered without phone_info");
   }
   return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode };
 }

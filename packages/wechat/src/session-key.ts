@@ -34,7 +34,7 @@ export async function resetUserSessionKey(transport: TransportOptions, accessTok
     query: signedQuery(accessToken, openid, sessionKey),
   });
   if (typeof body.session_key !== "string" || !body.session_key) {
-    throw new WechatError("unavailable", "WeChat /wxa/resetusersessionkey answered without session_key");
+    throw new WechatError("bad_answer", "WeChat /wxa/resetusersessionkey answered without session_key");
   }
   return body.session_key;
 }

@@ -26,7 +26,7 @@ export async function stableToken(
   });
   const expiresIn = Number(body.expires_in);
   if (typeof body.access_token !== "string" || !body.access_token || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw new WechatError("unavailable", "WeChat /cgi-bin/stable_token answered without access_token or expires_in");
+    throw new WechatError("bad_answer", "WeChat /cgi-bin/stable_token answered without access_token or expires_in");
   }
   return { accessToken: body.access_token, expiresIn };
 }
