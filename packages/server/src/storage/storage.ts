@@ -244,7 +244,7 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
           created_at: now,
           updated_at: now,
         })
-        // PLANT-NONATOMIC
+        .onConflict((oc) => oc.columns(["tenant_id", "openid"]).doNothing())
         .returningAll()
         .executeTakeFirst();
       if (inserted) return { user: toUser(inserted), created: true };
