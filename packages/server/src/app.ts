@@ -7,13 +7,14 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Clock } from "@wegate/wechat";
 import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
 import "./context";
+import { ApiError, detail } from "./errors";
 import { clientErrorHandler, errorHandler, notFoundHandler } from "./http/envelope";
 import { rateLimits } from "./http/limits";
 import type { RateLimits } from "./http/limits-config";
 import { type LogOptions, loggerOptions, requestLogger } from "./http/logging";
 import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
-import { finiteNumbers, refuseNonFiniteNumbers } from "./http/validation";
+import { finiteNumbers, strictRequestSchemas, textStrings } from "./http/validation";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
 import { createRedisAccessTokenStore } from "./redis";
@@ -59,7 +60,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Clients and the fastify router both see `/demo/user/detail/` as `/demo/user/detail`.
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: typeof options.trustProxy === "number" ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
-    ajv: { plugins: [finiteNumbers] },
+    ajv: { plugins: [finiteNumbers, textStrings] },
+    // HTTP/1.1 without Host is answered by the envelope (below), not by Node's bare 400.
+    http: { requireHostHeader: false },
     // Every answer is the envelope, including those fastify and Node's HTTP parser give themselves.
     clientErrorHandler,
     frameworkErrors: errorHandler,
@@ -96,7 +99,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   batchReplies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  refuseNonFiniteNumbers(app);
+  strictRequestSchemas(app);
+  app.addHook("onRequest", (request, _reply, done) => {
+    if (request.headers.host === undefined && request.raw.httpVersion === "1.1") {
+      return done(new ApiError("malformedRequest", detail("缺少 Host 请求头", "the Host header is missing")));
+    }
+    done();
+  });
   await app.register(formbody);
   // API Factory clients send forms or JSON; a text body is no parameter object (415, not a silent empty one).
   app.removeContentTypeParser("text/plain");

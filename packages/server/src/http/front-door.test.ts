@@ -65,6 +65,39 @@ describe("non-finite and non-integer numbers are refused by the schema layer, on
   });
 });
 
+describe("text and nulls", () => {
+  for (const database of ["sqlite", "postgres"] as const) {
+    test(`a NUL in a text field is refused, not stored or cut (${database})`, async () => {
+      const h = await startHarness({ database, demoCatalogue: true });
+      try {
+        const token = await logIn(h, "dave");
+        const modify = await h.post("/shop-a/user/modify", { token, nick: "a\u0000b" }, { form: true });
+        assert.equal(modify.status, 400, modify.text);
+        assert.equal(modify.body.code, 300);
+        const search = await h.post("/shop-a/shop/goods/list", { nameLike: "\u0000" }, { form: true });
+        assert.equal(search.status, 400, search.text);
+        assert.equal((await h.get("/shop-a/user/detail", { token })).body.data.base.nick, "");
+      } finally {
+        await h.close();
+      }
+    });
+  }
+
+  test("a JSON null is an absent field: nothing stored is overwritten", async () => {
+    const h = await startHarness();
+    try {
+      const token = await logIn(h, "erin");
+      assert.equal((await h.post("/shop-a/user/modify", { token, gender: 2, city: "杭州" })).body.code, 0);
+      const reply = await h.post("/shop-a/user/modify", { token, gender: null, city: null, nick: "Erin" });
+      assert.equal(reply.body.code, 0, reply.text);
+      const base = (await h.get("/shop-a/user/detail", { token })).body.data.base;
+      assert.deepEqual([base.gender, base.city, base.nick], [2, "杭州", "Erin"]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("messages are whole in the request's language", () => {
   let h: Harness;
   let token: string;

@@ -14,23 +14,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function withoutEmptyStrings(params: Record<string, unknown>): Record<string, unknown> {
+const absent = (value: unknown) => value === "" || value === null;
+
+function withoutAbsent(params: Record<string, unknown>): Record<string, unknown> {
   // Most requests have no empty field: keep their object as it is.
-  if (!Object.values(params).includes("")) return params;
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== ""));
+  if (!Object.values(params).some(absent)) return params;
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => !absent(value)));
 }
 
 /**
  * API Factory's client sends empty strings for unused optional fields
- * (`referrer: ''`) — empty means absent. A POST may also carry its parameters
+ * (`referrer: ''`) — empty means absent, and so does a JSON null (ajv would
+ * turn it into 0 or "" and overwrite what is stored). A POST may also carry its parameters
  * in the query string; body fields win.
  */
 function normalizeParams(request: FastifyRequest, _reply: FastifyReply, done: () => void) {
-  const query = isPlainObject(request.query) ? withoutEmptyStrings(request.query) : {};
+  const query = isPlainObject(request.query) ? withoutAbsent(request.query) : {};
   request.query = query;
   if (request.method !== "GET" && request.method !== "HEAD") {
     const body = isPlainObject(request.body) ? request.body : request.body == null ? {} : undefined;
-    if (body) request.body = withoutEmptyStrings({ ...query, ...body });
+    if (body) request.body = withoutAbsent({ ...query, ...body });
   }
   done();
 }

@@ -14,7 +14,7 @@ import { type Detail, detail } from "../errors";
  */
 const FINITE = "x-finite";
 
-/** fastify's `ajv.plugins` entry: declares the keyword on the route schemas' ajv. */
+/** fastify's `ajv.plugins` entries: declare the keywords on the route schemas' ajv. */
 export function finiteNumbers(ajv: Ajv): Ajv {
   return ajv.addKeyword({
     keyword: FINITE,
@@ -29,9 +29,30 @@ export function finiteNumbers(ajv: Ajv): Ajv {
   });
 }
 
+/**
+ * The keyword every string field gets: no NUL character. PostgreSQL text
+ * cannot hold one (the insert fails), and SQLite's LIKE stops at it, so
+ * `nameLike=%00` would match every goods.
+ */
+const TEXT = "x-text";
+
+export function textStrings(ajv: Ajv): Ajv {
+  return ajv.addKeyword({
+    keyword: TEXT,
+    type: "string",
+    schemaType: "boolean",
+    errors: true,
+    validate: function text(this: unknown, _schema: boolean, data: string) {
+      if (!data.includes("\u0000")) return true;
+      (text as unknown as { errors: unknown[] }).errors = [{ keyword: TEXT, message: "must not contain NUL characters", params: {} }];
+      return false;
+    },
+  });
+}
+
 type Schema = Record<string, unknown>;
 
-/** A copy of `schema` with the finite keyword on every number and integer in it. */
+/** A copy of `schema` with the finite keyword on every number and integer in it, the text keyword on every string. */
 function withFiniteNumbers(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withFiniteNumbers);
   if (typeof schema !== "object" || schema === null) return schema;
@@ -46,16 +67,17 @@ function withFiniteNumbers(schema: unknown): unknown {
           : value;
   }
   const type = copy.type;
-  const numeric = type === "number" || type === "integer" || (Array.isArray(type) && type.some((t) => t === "number" || t === "integer"));
-  if (numeric) copy[FINITE] = true;
+  const has = (name: string) => type === name || (Array.isArray(type) && type.includes(name));
+  if (has("number") || has("integer")) copy[FINITE] = true;
+  if (has("string")) copy[TEXT] = true;
   return copy;
 }
 
 /**
- * Puts the finite keyword on every route's request schemas as the route is
+ * Puts the keywords on every route's request schemas as the route is
  * added, so no route can forget it. Register before any route.
  */
-export function refuseNonFiniteNumbers(app: FastifyInstance) {
+export function strictRequestSchemas(app: FastifyInstance) {
   app.addHook("onRoute", (route: RouteOptions) => {
     const schema = route.schema as Record<string, unknown> | undefined;
     if (!schema) return;
@@ -84,6 +106,7 @@ export function validationDetail(errors: FastifySchemaValidationError[]): Detail
     return detail(`缺少参数 ${name}`, `${name} is required`);
   }
   if (first.keyword === FINITE) return detail(`${field} 应当是有限的数值`, `${field} must be a finite number`);
+  if (first.keyword === TEXT) return detail(`${field} 不能包含 NUL 字符`, `${field} must not contain NUL characters`);
   const zh = [{ ...first }];
   localizeZh(zh as Parameters<typeof localizeZh>[0]);
   const name = field || "参数";
