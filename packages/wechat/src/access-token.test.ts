@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ACCESS_TOKEN_OVERLAP_MS, ACCESS_TOKEN_TTL_MS, GET_USER_PHONE_NUMBER_PATH, STABLE_TOKEN_PATH } from "@wegate/wechat-sim";
-import { createAccessTokenManager, type FetchedAccessToken } from "./access-token";
+import { createAccessTokenManager, createMemoryAccessTokenStore, type FetchedAccessToken } from "./access-token";
 import { WechatError } from "./errors";
 import { APPID, OTHER_APPID, rejectsWith, SECRET, startSim } from "./test-support";
 
@@ -174,4 +174,24 @@ test("refreshBeforeMs sets the margin", async () => {
   assert.equal(await manager.withToken("app", fetchToken, call), "token-1");
   clock.now += 1;
   assert.equal(await manager.withToken("app", fetchToken, call), "token-2");
+});
+
+test("a token's life is counted from when its request was sent, not from when the answer came", async () => {
+  const clock = { now: 0 };
+  const store = createMemoryAccessTokenStore();
+  const manager = createAccessTokenManager({ clock: () => clock.now, store });
+  let fetches = 0;
+  // WeChat takes a (fake) minute to answer: the token's 7200 s started when it issued it.
+  const slowFetch = async (): Promise<FetchedAccessToken> => {
+    fetches++;
+    clock.now += 60_000;
+    return { accessToken: `token-${fetches}`, expiresIn: 7200 };
+  };
+  const call = async (token: string) => token;
+  await manager.withToken("app", slowFetch, call);
+  assert.equal((await store.get("app"))?.expiresAt, 7_200_000);
+  clock.now = 7_200_000 - 300_000 - 1;
+  assert.equal(await manager.withToken("app", slowFetch, call), "token-1");
+  clock.now += 1;
+  assert.equal(await manager.withToken("app", slowFetch, call), "token-2");
 });
