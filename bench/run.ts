@@ -152,7 +152,7 @@ async function main(): Promise<number> {
   const db = await database!.prepare();
   dropDatabase = db.cleanup;
   try {
-    const app = { appid: "wxbench0123456789", secret: randomBytes(16).toString("hex") };
+    const app = { appid: "wxbe4c000123456789", secret: randomBytes(16).toString("hex") };
     log(`seeding ${USERS} users (${args.database})`);
     const seeded = await seed({ databaseUrl: db.url, tenant: TENANT, appid: app.appid, users: USERS, cartUsers: CART_USERS });
     log(`seeded in ${seeded.seconds.toFixed(1)} s; starting the baseline, the simulator, the login floor and wegate`);

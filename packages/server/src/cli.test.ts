@@ -2,12 +2,13 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createWx, startWechatSim, type RunningSim } from "@wegate/wechat-sim";
 import { openStorage } from "./storage/storage";
+import { freshPostgresSchema } from "./testing/postgres";
 
 const cli = join(import.meta.dirname, "cli.ts");
 // The processes run in a temp folder, so name tsx by its resolved location.
@@ -23,8 +24,9 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs a command to its end (killed after 30 s: a `serve` that should have refused to start). */
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ["--import", tsx, cli, ...args], { env: { ...baseEnv, ...env }, encoding: "utf8", cwd: dir });
+  const result = spawnSync(process.execPath, ["--import", tsx, cli, ...args], { env: { ...baseEnv, ...env }, encoding: "utf8", cwd: dir, timeout: 30_000 });
   return { status: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -53,6 +55,8 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
+const teaSecret = "7ea5ec7e7ea5ec7e7ea5ec7e7ea5ec7e";
+
 test("help, migrate, tenant add and list", () => {
   assert.match(run(["help"]).out, /wegate serve/);
   const unknown = run(["frobnicate"]);
@@ -61,12 +65,12 @@ test("help, migrate, tenant add and list", () => {
 
   assert.match(run(["migrate"]).out, /applied: 0001_login_core/);
   assert.match(run(["migrate"]).out, /up to date/);
-  const added = run(["tenant", "add", "tea-shop", "--appid", "wxtea0000000000001", "--secret", "tea-secret"]);
+  const added = run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret]);
   assert.equal(added.status, 0, added.err);
-  assert.match(added.out, /tenant tea-shop serves appid wxtea0000000000001/);
-  assert.ok(!added.out.includes("tea-secret"));
+  assert.match(added.out, /tenant tea-shop serves appid wx7ea0000000000001/);
+  assert.ok(!added.out.includes(teaSecret));
   const listed = run(["tenant", "list"]);
-  assert.match(listed.out, /tea-shop\twxtea0000000000001/);
+  assert.match(listed.out, /tea-shop\twx7ea0000000000001/);
   assert.equal(run(["tenant", "add", "Bad_Name", "--appid", "x", "--secret", "y"]).status, 1);
   assert.match(run(["tenant", "add", "ok-name"]).err, /--appid and --secret/);
 });
@@ -96,9 +100,9 @@ test("serve with WECHAT_APPID etc. serves that tenant against that WeChat endpoi
   let sim: RunningSim | undefined;
   const secret = randomBytes(16).toString("hex");
   sim = await startWechatSim();
-  sim.world.addApp({ appid: "wxprod000000000001", secret });
+  sim.world.addApp({ appid: "wx9d0d000000000001", secret });
   const { child, url, output } = await serve({
-    WECHAT_APPID: "wxprod000000000001",
+    WECHAT_APPID: "wx9d0d000000000001",
     WECHAT_APP_SECRET: secret,
     WECHAT_API_BASE_URL: sim.url,
     DEFAULT_TENANT: "prod-shop",
@@ -107,7 +111,7 @@ test("serve with WECHAT_APPID etc. serves that tenant against that WeChat endpoi
   });
   try {
     assert.ok(!output().includes(secret));
-    const wx = createWx({ world: sim.world, appid: "wxprod000000000001", user: "yan" });
+    const wx = createWx({ world: sim.world, appid: "wx9d0d000000000001", user: "yan" });
     const { code } = await wx.login();
     const reply = (await (await fetch(`${url}/prod-shop/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) })).json()) as any;
     assert.equal(reply.code, 0);
@@ -121,7 +125,7 @@ test("serve with WECHAT_APPID etc. serves that tenant against that WeChat endpoi
 });
 
 test("serve refuses bad configuration with a clear message", () => {
-  const result = run(["serve"], { WECHAT_APPID: "wx1", WECHAT_APP_SECRET: "s" });
+  const result = run(["serve"], { WECHAT_APPID: "wx0123456789abcdef", WECHAT_APP_SECRET: teaSecret });
   assert.equal(result.status, 1);
   assert.match(result.err, /WEGATE_SECRET is required/);
 });
@@ -161,7 +165,7 @@ test("goods import: bad rows are reported, the rest are imported", async () => {
 
 test("goods import: a JSON file into a named tenant, again to update", async () => {
   const env = { DATABASE_URL: `sqlite:${join(dir, "goods-json.db")}` };
-  assert.equal(run(["tenant", "add", "tea-shop", "--appid", "wxtea0000000000009", "--secret", "s"], env).status, 0);
+  assert.equal(run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000009", "--secret", teaSecret], env).status, 0);
   const json = join(dir, "tea.json");
   writeFileSync(json, JSON.stringify({
     goods: [
@@ -211,4 +215,167 @@ test("goods import: unknown tenant, missing or broken file, bad arguments", () =
   assert.match(run(["goods", "export", json], env).err, /unknown goods action "export"/);
   assert.match(run(["goods", "import", json, "--tennant", "x"], env).err, /Unknown option '--tennant'/);
   assert.match(run(["help"]).out, /wegate goods import <file\.json\|file\.csv> \[--tenant <subDomain>\]/);
+});
+
+test("bad settings stop every command with a config error, not a failure to start", () => {
+  for (const [env, message] of [
+    [{ LOG_LEVEL: "verbose" }, /^wegate: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"\n$/],
+    [{ DATABASE_URL: "./data/wegate.db" }, /^wegate: DATABASE_URL has no scheme: for a SQLite file write sqlite:\.\/data\/wegate\.db/],
+    [{ WECHAT_APPID: "nope", WECHAT_APP_SECRET: teaSecret, WEGATE_SECRET: randomBytes(32).toString("base64") }, /^wegate: WECHAT_APPID "nope" is not an AppID/],
+  ] as const) {
+    const result = run(["serve"], env);
+    assert.equal(result.status, 1);
+    assert.match(result.err, message);
+  }
+});
+
+test("tenant add refuses a bad appid or secret, and an appid of another tenant, leaving nothing behind", () => {
+  const env = { DATABASE_URL: `sqlite:${join(dir, "tenant-add.db")}` };
+  const cases: Array<[string[], RegExp]> = [
+    [["--appid", "nope", "--secret", teaSecret], /^wegate: --appid "nope" is not an AppID: an AppID is "wx" and 16 lower-case hex digits/],
+    [["--appid", "wx7EA0000000000001", "--secret", teaSecret], /is not an AppID/],
+    [["--appid", "wx7ea0000000000001", "--secret", "hunter2"], /^wegate: --secret is not an AppSecret: an AppSecret is 32 hex digits/],
+  ];
+  for (const [options, message] of cases) {
+    const result = run(["tenant", "add", "bad-shop", ...options], env);
+    assert.equal(result.status, 1);
+    assert.match(result.err, message);
+    assert.ok(!result.err.includes("failed to start") && !result.err.includes("hunter2") && !result.err.includes("Usage:"), result.err);
+  }
+  assert.equal(run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env).status, 0);
+  const taken = run(["tenant", "add", "copy-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env);
+  assert.equal(taken.status, 1);
+  assert.equal(taken.err, 'wegate: appid wx7ea0000000000001 already belongs to another tenant, "tea-shop"\n');
+  const listed = run(["tenant", "list"], env).out;
+  assert.equal(listed, "tea-shop\twx7ea0000000000001\n", "neither the refused tenants nor a half-made one");
+  const second = run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000002", "--secret", teaSecret], env);
+  assert.match(second.out, /tenant tea-shop serves appid wx7ea0000000000002 \(app added;/);
+  assert.equal(run(["tenant", "list"], env).out, "tea-shop\twx7ea0000000000001, wx7ea0000000000002\n");
+});
+
+test("tenant show and remove: counts, never secrets; remove needs --yes and spares DEFAULT_TENANT", async () => {
+  const env = { DATABASE_URL: `sqlite:${join(dir, "tenant-remove.db")}` };
+  assert.equal(run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env).status, 0);
+  assert.equal(run(["tenant", "add", "cafe", "--appid", "wxcafe000000000001", "--secret", teaSecret], env).status, 0);
+  writeFileSync(join(dir, "tea-goods.json"), '[{"name": "龙井", "price": 198, "stock": 4}, {"name": "普洱", "price": 268, "stock": 2}]');
+  assert.equal(run(["goods", "import", join(dir, "tea-goods.json"), "--tenant", "tea-shop"], env).status, 0);
+  const storage = openStorage(env.DATABASE_URL);
+  try {
+    const tenant = (await storage.findTenant("tea-shop"))!;
+    const { user } = await storage.createUserIfAbsent(tenant.id, { openid: "o-tea" }, Date.now());
+    await storage.createSession({ userId: user.id, tenantId: tenant.id, tokenHash: "tea-token", createdAt: Date.now(), expiresAt: Date.now() + 60_000 }, 10);
+  } finally {
+    await storage.close();
+  }
+
+  const shown = run(["tenant", "show", "tea-shop"], env);
+  assert.equal(shown.status, 0, shown.err);
+  assert.match(shown.out, /^tenant   tea-shop\ncreated  \d{4}-\d\d-\d\dT[\d:.]+Z\nappids   wx7ea0000000000001 \(added \d{4}-[^)]+\)\nusers    1\ngoods    2\n$/);
+  assert.ok(!shown.out.includes(teaSecret));
+  assert.equal(run(["tenant", "show", "nope"], env).err, 'wegate: no tenant "nope": see wegate tenant list\n');
+
+  const unconfirmed = run(["tenant", "remove", "tea-shop"], env);
+  assert.equal(unconfirmed.status, 1);
+  assert.match(unconfirmed.err, /^wegate: tenant remove deletes tenant tea-shop and everything it owns \(1 app, 1 user, 2 goods, .*run it again with --yes\n$/);
+  assert.match(run(["tenant", "list"], env).out, /tea-shop/, "not removed without --yes");
+
+  const removed = run(["tenant", "remove", "tea-shop", "--yes"], env);
+  assert.equal(removed.status, 0, removed.err);
+  assert.match(removed.out, /^removed tenant tea-shop: 1 app, 1 user, 1 session, 2 goods, 0 categories, 0 favorites, 0 cart lines/);
+  assert.equal(run(["tenant", "list"], env).out, "cafe\twxcafe000000000001\n", "the other tenant stays");
+  assert.equal(run(["tenant", "remove", "tea-shop", "--yes"], env).err, 'wegate: no tenant "tea-shop": see wegate tenant list\n');
+
+  const defaultTenant = run(["tenant", "remove", "cafe", "--yes"], { ...env, DEFAULT_TENANT: "cafe" });
+  assert.equal(defaultTenant.status, 1);
+  assert.match(defaultTenant.err, /^wegate: "cafe" is DEFAULT_TENANT, which wegate serve creates at every start/);
+  assert.match(run(["tenant", "list"], env).out, /cafe/);
+  assert.match(run(["tenant", "remove"], env).err, /tenant remove needs a subDomain/);
+  assert.match(run(["help"]).out, /wegate tenant remove <subDomain> --yes/);
+  assert.match(run(["help"]).out, /wegate tenant show <subDomain>/);
+});
+
+test("the start banner never shows the database's or Redis's password", async () => {
+  const schema = await freshPostgresSchema();
+  try {
+    const url = new URL(schema.url);
+    url.password = "hunter2pw";
+    // The local servers ask for no password (PostgreSQL trusts, Redis has none): any will do.
+    const { child, output } = await serve({ DATABASE_URL: url.toString(), REDIS_URL: "redis://default:hunter2pw@127.0.0.1:6379/0" });
+    try {
+      assert.match(output(), /database +postgres:\/\/127\.0\.0\.1:5432\/test\n/);
+      assert.match(output(), /cache +Redis at redis:\/\/127\.0\.0\.1:6379\/0 /);
+      assert.ok(!output().includes("hunter2pw"), output());
+      assert.ok(!output().includes("postgres@"), "nor the user");
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    await schema.drop();
+  }
+});
+
+test("a changed WEGATE_SECRET stops the start with what to do; WEGATE_SECRET_PREVIOUS and secret rotate move the data", async () => {
+  // The README's path: demo mode first, then a real mini program on the same data directory.
+  const data = join(dir, "keys");
+  const env = { DATABASE_URL: `sqlite:${join(data, "wegate.db")}` };
+  const demo = await serve(env);
+  try {
+    const { code } = (await (await fetch(`${demo.url}/_sim/__sim/login`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"user":"old"}' })).json()) as { code: string };
+    assert.equal(((await (await fetch(`${demo.url}/demo/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) })).json()) as any).code, 0);
+  } finally {
+    await stop(demo.child);
+  }
+  const oldKey = readFileSync(join(data, "wegate.secret"), "utf8").trim();
+  const newKey = randomBytes(32).toString("base64");
+  const appSecret = randomBytes(16).toString("hex");
+  const sim = await startWechatSim();
+  sim.world.addApp({ appid: "wx9d0d000000000002", secret: appSecret });
+  const production = { ...env, WECHAT_APPID: "wx9d0d000000000002", WECHAT_APP_SECRET: appSecret, WECHAT_API_BASE_URL: sim.url, WEGATE_SECRET: newKey };
+  const login = async (url: string, user: string) => {
+    const { code } = await createWx({ world: sim.world, appid: "wx9d0d000000000002", user }).login();
+    const body = new URLSearchParams({ code, appid: "wx9d0d000000000002" });
+    return ((await (await fetch(`${url}/demo/user/wxapp/authorize`, { method: "POST", body })).json()) as any).code;
+  };
+  try {
+    const refused = run(["serve"], production);
+    assert.equal(refused.status, 1, `serve must refuse to start:\n${refused.out}${refused.err}`);
+    assert.match(refused.err, /^wegate: WEGATE_SECRET does not open what this database holds/);
+    assert.ok(refused.err.includes(join(data, "wegate.secret")), "names the demo key's file");
+    assert.match(refused.err, /WEGATE_SECRET_PREVIOUS=<old> wegate secret rotate/);
+    assert.match(refused.err, /empty database/);
+    assert.ok(!refused.err.includes("failed to start") && !refused.err.includes(oldKey) && !refused.err.includes(newKey));
+    assert.match(run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], { ...env, WEGATE_SECRET: newKey }).err, /WEGATE_SECRET does not open/);
+    assert.doesNotMatch(run(["tenant", "list"], env).out, /tea-shop/, "nothing sealed with the wrong key was stored");
+
+    // Mid-rotation: both keys open, new values are sealed with the new one.
+    const rotating = await serve({ ...production, WEGATE_SECRET_PREVIOUS: oldKey });
+    try {
+      assert.match(rotating.output(), /WEGATE_SECRET_PREVIOUS is set/);
+      assert.equal(await login(rotating.url, "new"), 0);
+    } finally {
+      await stop(rotating.child);
+    }
+    assert.match(run(["serve"], production).err, /WEGATE_SECRET does not open/, "dropping the previous key before rotating is caught too");
+
+    const noPrevious = run(["secret", "rotate"], production);
+    assert.equal(noPrevious.status, 1);
+    assert.match(noPrevious.err, /^wegate: 3 sealed values do not open: .*the app secret of wxdemo0123456789.*with WEGATE_SECRET\. Nothing was changed\. Set WEGATE_SECRET_PREVIOUS/);
+
+    const rotated = run(["secret", "rotate"], { ...production, WEGATE_SECRET_PREVIOUS: oldKey });
+    assert.equal(rotated.status, 0, rotated.err);
+    assert.match(rotated.out, /^re-sealed with WEGATE_SECRET: 1 app secret, 1 session_key, 1 key check; 2 values already sealed with it\nEvery server now needs only WEGATE_SECRET/);
+    const again = run(["secret", "rotate"], { ...production, WEGATE_SECRET_PREVIOUS: oldKey });
+    assert.match(again.out, /^re-sealed with WEGATE_SECRET: 0 app secrets, 0 session_keys, 0 key checks; 5 values already sealed with it\n/, "idempotent");
+
+    const after = await serve(production);
+    try {
+      assert.equal(await login(after.url, "new"), 0);
+      assert.equal(await login(after.url, "third"), 0);
+    } finally {
+      await stop(after.child);
+    }
+    assert.match(run(["serve"], { ...production, WEGATE_SECRET: oldKey }).err, /WEGATE_SECRET does not open/, "the old key alone no longer does");
+  } finally {
+    await sim.close();
+  }
 });

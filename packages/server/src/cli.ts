@@ -1,11 +1,15 @@
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } from "./catalogue/import";
-import { ConfigError, loadConfig, SUBDOMAIN_PATTERN } from "./config";
+import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadConfig, shownUrl, SUBDOMAIN_PATTERN } from "./config";
+import { checkKey, ensureKeyCheck, WrongKeyError } from "./key-check";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
-import { openStorage } from "./storage/storage";
+import { ResealError } from "./storage/sealed";
+import { AlreadyServingError } from "./storage/serve-lock";
+import { openStorage, type Storage } from "./storage/storage";
+import { AppidTakenError } from "./storage/tenant-admin";
 
 const USAGE = `wegate — self-hosted WeChat mini program login (API Factory compatible)
 
@@ -13,19 +17,26 @@ Usage:
   wegate serve                                            start the API (demo mode without WECHAT_APPID)
   wegate migrate                                          bring the database schema up to date
   wegate tenant add <subDomain> --appid <wx...> --secret <appSecret>
-                                                          add a tenant (or another mini program to one)
+                                                          add a tenant (or another mini program to one); the
+                                                          AppID is wx + 16 hex digits, the AppSecret 32 hex digits
   wegate tenant list                                      list tenants and their appids
+  wegate tenant show <subDomain>                          a tenant's appids, users, goods and creation time
+  wegate tenant remove <subDomain> --yes                  delete a tenant and everything it owns (apps, users,
+                                                          sessions, goods, favorites, carts); not DEFAULT_TENANT
   wegate goods import <file.json|file.csv> [--tenant <subDomain>]
                                                           add or update goods (matched by name) in a tenant,
                                                           DEFAULT_TENANT unless --tenant; bad rows are reported
                                                           and skipped, good rows are saved. Exit status: 0 all
                                                           rows imported, 1 some rows failed or nothing could be
                                                           imported (unreadable file, unknown tenant)
+  wegate secret rotate                                    re-seal every stored app secret and session_key with
+                                                          WEGATE_SECRET (those sealed with WEGATE_SECRET_PREVIOUS),
+                                                          in one transaction; safe to run again
   wegate help
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, WEGATE_SECRET,
-DEFAULT_TENANT, WECHAT_APPID, WECHAT_APP_SECRET, WECHAT_API_BASE_URL, REDIS_URL,
-TOKEN_TTL_SECONDS, TOKEN_MAX_AGE_SECONDS, LOG_LEVEL (see README.md).`;
+WEGATE_SECRET_PREVIOUS, DEFAULT_TENANT, WECHAT_APPID, WECHAT_APP_SECRET, WECHAT_API_BASE_URL,
+REDIS_URL, TOKEN_TTL_SECONDS, TOKEN_MAX_AGE_SECONDS, LOG_LEVEL (see README.md).`;
 
 function banner(url: string, config: ReturnType<typeof loadConfig>): string {
   const tenant = config.defaultTenant;
@@ -35,8 +46,9 @@ function banner(url: string, config: ReturnType<typeof loadConfig>): string {
     `  API          ${url}/${tenant}/...   (tenant "${tenant}")`,
     `  API docs     ${url}/docs`,
     `  health       ${url}/healthz  ${url}/readyz`,
-    `  database     ${config.databaseUrl}`,
-    `  cache        ${config.redisUrl ? `Redis at ${new URL(config.redisUrl).host} (access_tokens shared by every instance)` : "in-process (set REDIS_URL to share access_tokens between instances)"}`,
+    // Never the URLs as given: they may carry a user and password.
+    `  database     ${shownUrl(config.databaseUrl)}`,
+    `  cache        ${config.redisUrl ? `Redis at ${shownUrl(config.redisUrl)} (access_tokens shared by every instance)` : "in-process (set REDIS_URL to share access_tokens between instances)"}`,
   ];
   if (config.demo && !config.wechatApiBaseUrl) {
     lines.push(
@@ -52,8 +64,9 @@ function banner(url: string, config: ReturnType<typeof loadConfig>): string {
       `  curl -s -X POST ${url}/${tenant}/shopping-cart/add -d token=<token> -d goodsId=2 -d number=2`,
     );
   } else {
-    lines.push(`  WeChat       ${config.wechatApiBaseUrl} (appid ${config.wechatApp?.appid ?? "-"})`);
+    lines.push(`  WeChat       ${shownUrl(config.wechatApiBaseUrl ?? "")} (appid ${config.wechatApp?.appid ?? "-"})`);
   }
+  if (config.previousSecret) lines.push("", "WEGATE_SECRET_PREVIOUS is set: values sealed with it still open (finish with wegate secret rotate).");
   if (config.secretSource === "generated") lines.push("", `A new WEGATE_SECRET was generated into ${config.dataDir}/wegate.secret (demo mode).`);
   return lines.join("\n") + "\n";
 }
@@ -88,13 +101,31 @@ async function migrate() {
   }
 }
 
+/** parseArgs, its complaints as usage errors. */
+function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 async function tenant(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { appid: { type: "string" }, secret: { type: "string" } },
-  });
-  const [action, subDomain] = positionals;
+  const { values, positionals } = parse(args, { appid: { type: "string" }, secret: { type: "string" }, yes: { type: "boolean" } });
+  const [action, subDomain, ...extra] = positionals;
+  if (!["list", "add", "show", "remove"].includes(action ?? "")) throw new UsageError(`unknown tenant action "${action ?? ""}"`);
+  if (action !== "list" && (!subDomain || !new RegExp(SUBDOMAIN_PATTERN).test(subDomain))) {
+    throw new UsageError(`tenant ${action} needs a subDomain of lower-case letters, digits and dashes`);
+  }
+  if (extra.length) throw new UsageError(`tenant ${action} takes one subDomain, got also "${extra[0]}"`);
+  if (action === "add") {
+    if (!values.appid || !values.secret) throw new UsageError("tenant add needs --appid and --secret");
+    if (!isAppid(values.appid)) throw new CommandError(`--appid "${values.appid.slice(0, 40)}" is not an AppID: ${APPID_RULE}`);
+    // Never repeated, even when malformed: it may be a real secret with a typo.
+    if (!isAppSecret(values.secret)) throw new CommandError(`--secret is not an AppSecret: ${APP_SECRET_RULE}`);
+  }
   const config = loadConfig();
   const storage = openStorage(config.databaseUrl);
   try {
@@ -103,28 +134,94 @@ async function tenant(args: string[]) {
       const tenants = await storage.listTenants();
       if (tenants.length === 0) console.log("no tenants yet");
       for (const t of tenants) console.log(`${t.subDomain}\t${t.appids.join(", ") || "(no mini program)"}`);
-      return;
+    } else if (action === "add") {
+      const box = createSecretBox(config.secret, config.previousSecret);
+      // A secret sealed with a key the servers do not have would fail their requests.
+      await checkKey(storage, box, config);
+      const added = await storage.addTenantApp(subDomain, { appid: values.appid!, secretEnc: box.seal(values.secret!) }, Date.now());
+      const what = added.tenantCreated ? "new tenant" : added.appAdded ? "app added" : "secret replaced";
+      console.log(`tenant ${subDomain} serves appid ${values.appid} (${what}; running servers see it within 10 s)`);
+    } else if (action === "show") {
+      const t = await storage.describeTenant(subDomain);
+      if (!t) throw new CommandError(`no tenant "${subDomain}": see wegate tenant list`);
+      console.log(
+        [
+          `tenant   ${t.subDomain}${t.subDomain === config.defaultTenant ? " (DEFAULT_TENANT)" : ""}`,
+          `created  ${new Date(t.createdAt).toISOString()}`,
+          ...(t.apps.length ? t.apps.map((a, i) => `${i ? "         " : "appids   "}${a.appid} (added ${new Date(a.createdAt).toISOString()})`) : ["appids   (no mini program)"]),
+          `users    ${t.users}`,
+          `goods    ${t.goods}`,
+        ].join("\n"),
+      );
+    } else {
+      await removeTenant(storage, subDomain, config.defaultTenant, values.yes === true);
     }
-    if (action !== "add") throw new UsageError(`unknown tenant action "${action ?? ""}"`);
-    if (!subDomain || !new RegExp(SUBDOMAIN_PATTERN).test(subDomain)) {
-      throw new UsageError("tenant add needs a subDomain of lower-case letters, digits and dashes");
+  } finally {
+    await storage.close();
+  }
+}
+
+async function removeTenant(storage: Storage, subDomain: string, defaultTenant: string, yes: boolean) {
+  if (subDomain === defaultTenant) {
+    // `wegate serve` would create it again, empty, at its next start.
+    throw new CommandError(
+      `"${subDomain}" is DEFAULT_TENANT, which wegate serve creates at every start. ` +
+        "Point DEFAULT_TENANT at another tenant (and restart the servers) before removing this one.",
+    );
+  }
+  const t = await storage.describeTenant(subDomain);
+  if (!t) throw new CommandError(`no tenant "${subDomain}": see wegate tenant list`);
+  if (!yes) {
+    throw new CommandError(
+      `tenant remove deletes tenant ${subDomain} and everything it owns (${plural(t.apps.length, "app")}, ${plural(t.users, "user")}, ` +
+        `${plural(t.goods, "goods", "goods")}, their sessions, favorites and carts) for good: run it again with --yes`,
+    );
+  }
+  const removed = await storage.removeTenant(subDomain);
+  if (!removed) throw new CommandError(`no tenant "${subDomain}": see wegate tenant list`);
+  console.log(
+    `removed tenant ${subDomain}: ${plural(removed.apps, "app")}, ${plural(removed.users, "user")}, ${plural(removed.sessions, "session")}, ` +
+      `${plural(removed.goods, "goods", "goods")}, ${plural(removed.categories, "category", "categories")}, ` +
+      `${plural(removed.favorites, "favorite")}, ${plural(removed.cartItems, "cart line")} (running servers stop serving it within 10 s)`,
+  );
+}
+
+async function secret(args: string[]) {
+  const [action, ...extra] = parse(args, {}).positionals;
+  if (action !== "rotate" || extra.length) throw new UsageError(`unknown secret action "${[action ?? "", ...extra].join(" ")}"`);
+  const config = loadConfig();
+  const storage = openStorage(config.databaseUrl);
+  try {
+    await storage.migrate();
+    const box = createSecretBox(config.secret, config.previousSecret);
+    let counts;
+    try {
+      counts = await storage.resealAll(box.reseal);
+    } catch (error) {
+      if (!(error instanceof ResealError)) throw error;
+      throw new CommandError(
+        `${error.message}, with WEGATE_SECRET${config.previousSecret ? " or WEGATE_SECRET_PREVIOUS" : ""}. Nothing was changed. ` +
+          "Set WEGATE_SECRET_PREVIOUS to the key they were sealed with (demo mode keeps its key in data/wegate.secret) and run this again.",
+      );
     }
-    if (!values.appid || !values.secret) throw new UsageError("tenant add needs --appid and --secret");
-    const created = await storage.ensureTenant(subDomain, Date.now());
-    await storage.saveApp(created.id, { appid: values.appid, secretEnc: createSecretBox(config.secret).seal(values.secret) }, Date.now());
-    console.log(`tenant ${subDomain} serves appid ${values.appid} (running servers see it within 10 s)`);
+    await ensureKeyCheck(storage, box);
+    const resealed = counts.appSecrets + counts.sessionKeys + counts.meta;
+    console.log(
+      `re-sealed with WEGATE_SECRET: ${plural(counts.appSecrets, "app secret")}, ${plural(counts.sessionKeys, "session_key")}, ` +
+        `${plural(counts.meta, "key check", "key checks")}; ${plural(counts.unchanged, "value")} already sealed with it`,
+    );
+    if (config.previousSecret) {
+      console.log("Every server now needs only WEGATE_SECRET: unset WEGATE_SECRET_PREVIOUS and restart them.");
+    } else if (resealed === 0) {
+      console.log("Nothing to do (to move to a new key, set WEGATE_SECRET to it and WEGATE_SECRET_PREVIOUS to the old one).");
+    }
   } finally {
     await storage.close();
   }
 }
 
 async function goods(args: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { tenant: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parse(args, { tenant: { type: "string" } });
   const [action, file, ...extra] = parsed.positionals;
   if (action !== "import") throw new UsageError(`unknown goods action "${action ?? ""}"`);
   if (!file || extra.length) throw new UsageError("goods import needs one file: wegate goods import <file.json|file.csv>");
@@ -172,6 +269,8 @@ async function main(argv: string[]) {
       return tenant(rest);
     case "goods":
       return goods(rest);
+    case "secret":
+      return secret(rest);
     case undefined:
     case "help":
     case "--help":
@@ -184,8 +283,9 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof CommandError || error instanceof CatalogueFileError) {
-    console.error(`wegate: ${error.message}`);
+  const known = [ConfigError, UsageError, CommandError, CatalogueFileError, WrongKeyError, AppidTakenError, AlreadyServingError];
+  if (known.some((kind) => error instanceof kind)) {
+    console.error(`wegate: ${(error as Error).message}`);
     if (error instanceof UsageError) console.error(`\n${USAGE}`);
   } else {
     console.error("wegate: failed to start:", error instanceof Error ? error.message : error);

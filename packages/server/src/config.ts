@@ -1,3 +1,4 @@
+import { ConfigError } from "./config-error";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -17,6 +18,8 @@ export interface Config {
   secret: Buffer;
   /** Where the secret came from, for the start-up banner (never the value). */
   secretSource: "env" | "generated" | "data-dir";
+  /** WEGATE_SECRET_PREVIOUS: the key being rotated out, still opened (never used to seal). */
+  previousSecret?: Buffer;
   defaultTenant: string;
   /** The default tenant's mini program; undefined = demo mode (embedded simulator). */
   wechatApp?: { appid: string; secret: string };
@@ -29,12 +32,19 @@ export interface Config {
   demo: boolean;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError };
 
 export const SUBDOMAIN_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
 const subDomainRegex = new RegExp(SUBDOMAIN_PATTERN);
+
+/** A mini program's AppID as WeChat issues it: "wx" and 16 lower-case hex digits. */
+export const isAppid = (appid: string) => /^wx[0-9a-f]{16}$/.test(appid);
+/** An AppSecret as WeChat issues it: 32 hex digits. */
+export const isAppSecret = (secret: string) => /^[0-9a-fA-F]{32}$/.test(secret);
+export const APPID_RULE = 'an AppID is "wx" and 16 lower-case hex digits, as shown in the mini program admin (开发管理 > 开发设置)';
+export const APP_SECRET_RULE = "an AppSecret is 32 hex digits, as shown (once) in the mini program admin (开发管理 > 开发设置)";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -44,6 +54,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** DATABASE_URL checked; the messages show its scheme only, never a password. */
+function checkDatabaseUrl(databaseUrl: string): string {
+  if (/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) return databaseUrl;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1];
+  if (scheme) throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${scheme}:..."`);
+  // No scheme: most likely a file path meant for SQLite.
+  const path = /[@\s]/.test(databaseUrl) ? "./data/wegate.db" : databaseUrl;
+  throw new ConfigError(`DATABASE_URL has no scheme: for a SQLite file write sqlite:${path}, for PostgreSQL postgres://user:password@host:5432/database`);
 }
 
 function sqliteDataDir(databaseUrl: string): string | undefined {
@@ -78,10 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (appid && !appSecret) throw new ConfigError("WECHAT_APPID is set but WECHAT_APP_SECRET is not: set both, or neither for demo mode");
   if (!appid && appSecret) throw new ConfigError("WECHAT_APP_SECRET is set but WECHAT_APPID is not: set both, or neither for demo mode");
 
-  const databaseUrl = env.DATABASE_URL?.trim() || "sqlite:./data/wegate.db";
-  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(":")[0]}:..."`);
-  }
+  if (appid && !isAppid(appid)) throw new ConfigError(`WECHAT_APPID "${appid.slice(0, 40)}" is not an AppID: ${APPID_RULE}`);
+  // The value itself is never repeated: it is a secret, even when malformed.
+  if (appSecret && !isAppSecret(appSecret)) throw new ConfigError(`WECHAT_APP_SECRET is not an AppSecret: ${APP_SECRET_RULE}`);
+
+  const databaseUrl = checkDatabaseUrl(env.DATABASE_URL?.trim() || "sqlite:./data/wegate.db");
   const dataDir = sqliteDataDir(databaseUrl) ?? resolve("data");
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://");
@@ -102,6 +123,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("WEGATE_SECRET is required when WECHAT_APPID is set (32 random bytes in base64: openssl rand -base64 32)");
   }
 
+  const previousSecret = env.WEGATE_SECRET_PREVIOUS?.trim() ? decodeSecret(env.WEGATE_SECRET_PREVIOUS, "WEGATE_SECRET_PREVIOUS") : undefined;
+  if (previousSecret?.equals(secret)) {
+    throw new ConfigError("WEGATE_SECRET_PREVIOUS is the same key as WEGATE_SECRET: set WEGATE_SECRET to the new key and WEGATE_SECRET_PREVIOUS to the old one, or unset WEGATE_SECRET_PREVIOUS");
+  }
+
+  const logLevel = env.LOG_LEVEL?.trim() || "info";
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel.slice(0, 40)}"`);
+
   const baseUrl = env.WECHAT_API_BASE_URL?.trim() || undefined;
   if (baseUrl && !/^https?:\/\//.test(baseUrl)) throw new ConfigError("WECHAT_API_BASE_URL must be an http(s) URL");
 
@@ -119,13 +148,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     secret,
     secretSource,
+    previousSecret,
     defaultTenant,
     wechatApp: appid && appSecret ? { appid, secret: appSecret } : undefined,
     wechatApiBaseUrl: demo ? baseUrl : (baseUrl ?? DEFAULT_BASE_URL),
     wechatTimeoutMs: integer(env, "WECHAT_TIMEOUT_MS", 5000, 100, 60000),
     tokenTtlSeconds,
     tokenMaxAgeSeconds,
-    logLevel: env.LOG_LEVEL?.trim() || "info",
+    logLevel,
     demo,
   };
+}
+
+/**
+ * A database or Redis URL as it may be shown (banner, logs): scheme, host,
+ * port and database only. The user, password and query (libpq takes
+ * `?password=` too) are left out.
+ */
+export function shownUrl(url: string): string {
+  if (url.startsWith("sqlite:")) return url;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+  } catch {
+    return `${url.split(":")[0]}://…`;
+  }
 }

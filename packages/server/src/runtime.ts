@@ -6,6 +6,7 @@ import { describeFailure } from "./catalogue/import";
 import { seedDemoCatalogue } from "./catalogue/demo";
 import type { Config } from "./config";
 import type { LogOptions } from "./http/logging";
+import { checkKey } from "./key-check";
 import { connectRedis } from "./redis";
 import { createSecretBox } from "./secret-box";
 import { lockForServing, sqliteFileOf } from "./storage/serve-lock";
@@ -49,11 +50,13 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   const file = sqliteFileOf(config.databaseUrl);
   const storage = openStorage(config.databaseUrl, { cache: config.databaseUrl.startsWith("sqlite:") });
   let lock: { release(): void } | undefined;
-  const secretBox = createSecretBox(config.secret);
+  const secretBox = createSecretBox(config.secret, config.previousSecret);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   try {
     lock = file ? lockForServing(file) : undefined;
     await storage.migrate();
+    // Before anything is sealed: a wrong WEGATE_SECRET stops the start with what to do.
+    const { rotationPending } = await checkKey(storage, secretBox, config);
     const tenant = await storage.ensureTenant(config.defaultTenant, clock());
     const app = config.wechatApp ?? { appid: DEMO_APPID, secret: demoAppSecret(config.secret) };
     await storage.saveApp(tenant.id, { appid: app.appid, secretEnc: secretBox.seal(app.secret) }, clock());
@@ -78,6 +81,11 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
         timeoutMs: config.wechatTimeoutMs,
       },
     });
+    if (rotationPending) {
+      server.log.warn("values sealed with WEGATE_SECRET_PREVIOUS remain: run `wegate secret rotate`, then WEGATE_SECRET_PREVIOUS can go");
+    } else if (config.previousSecret) {
+      server.log.info("WEGATE_SECRET_PREVIOUS is set but nothing needs it any more: it can go");
+    }
     if (seeded) {
       server.log.info({ tenant: config.defaultTenant, created: seeded.created }, "seeded the demo catalogue");
       // Only two instances starting at once on an empty database can get here.
