@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BrokenCircuitError } from "cockatiel";
+import { BrokenCircuitError, CircuitState } from "cockatiel";
 import { Pool } from "undici";
 import { errorFromErrcode, WechatError } from "./errors";
 import { type AppGuards, backoffMs, DEFAULT_RETRY, isRetryable } from "./resilience";
@@ -102,15 +102,18 @@ export interface WechatRequest {
 export async function callWechat<T>(options: TransportOptions, request: WechatRequest): Promise<T> {
   const breaker = options.guards?.breaker(request.path);
   if (!breaker) return withRetries<T>(options, request);
+  // While one call tests a half-open circuit, cockatiel would make the others
+  // wait for its answer, up to a whole timeout if WeChat still hangs: they are
+  // refused at once instead, as while it is open.
+  if (breaker.state === CircuitState.HalfOpen) throw circuitOpen(request.path);
   try {
     return await breaker.execute(() => withRetries<T>(options, request));
   } catch (error) {
-    if (error instanceof BrokenCircuitError) {
-      throw new WechatError("circuit_open", `WeChat ${request.path} failed repeatedly; calls are paused for a while`);
-    }
-    throw error;
+    throw error instanceof BrokenCircuitError ? circuitOpen(request.path) : error;
   }
 }
+
+const circuitOpen = (path: string) => new WechatError("circuit_open", `WeChat ${path} failed repeatedly; calls are paused for a while`);
 
 /**
  * The attempts of one call, all within `timeoutMs`: each gets what is left

@@ -197,3 +197,17 @@ test("after halfOpenAfterMs one call tests WeChat: a success closes the circuit,
   for (let i = 0; i < 3; i++) await wechat.code2Session(world.login(APPID, "alice"));
   assert.equal(world.callCount(CODE2SESSION_PATH), 8);
 });
+
+test("while one call tests a half-open circuit, the others are refused at once rather than wait for it", async (t) => {
+  const { world, client } = await startSim(t);
+  const wechat = client({ resilience: createWechatResilience(small) });
+  world.setFault(CODE2SESSION_PATH, { kind: "http", status: 502 });
+  for (let i = 0; i < 3; i++) await rejectsWith(wechat.code2Session(world.login(APPID, "alice")), "unavailable");
+  await sleep(small.halfOpenAfterMs + 20);
+  world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 200 });
+  const testCall = wechat.code2Session(world.login(APPID, "alice"));
+  await rejectsWith(wechat.code2Session(world.login(APPID, "bob")), "circuit_open");
+  assert.equal(await kindOf(testCall), "answered");
+  assert.equal(world.callCount(CODE2SESSION_PATH), 4);
+  await wechat.code2Session(world.login(APPID, "bob"));
+});
