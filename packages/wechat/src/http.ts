@@ -159,8 +159,9 @@ async function exchange<T>(send: Send, url: URL, init: Parameters<Send>[1], path
     throw new WechatError("unavailable", `WeChat ${path} answered HTTP ${response.status}`);
   }
   // An HTML page or a truncated body with HTTP 200 is a proxy or WeChat's
-  // edge misbehaving, not WeChat saying "busy": answered as unavailable, but
-  // neither retried nor counted toward the breaker.
+  // edge misbehaving, not WeChat saying "busy": its own kind, which callers
+  // report like "unavailable" but which is neither retried nor counted
+  // toward the breaker.
   let body: unknown;
   try {
     body = JSON.parse(response.text);

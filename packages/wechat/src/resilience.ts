@@ -16,7 +16,11 @@ export interface ResilienceOptions {
   minAttemptMs?: number;
   /** Consecutive failed calls (retries included) that open an endpoint's circuit; default 5. */
   breakerThreshold?: number;
-  /** How long an open circuit refuses calls before one call may test WeChat again; default 10 s. */
+  /**
+   * How long an open circuit refuses calls before one call may test WeChat
+   * again; default 10 s. Wall time (cockatiel reads Date.now), not the
+   * injected clock: a fake clock that stands still must not hold it open.
+   */
   halfOpenAfterMs?: number;
   /** Uniform in [0, 1), for jitter; Math.random by default. */
   random?: () => number;
