@@ -66,7 +66,9 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (apiError.errorName === "internal") {
     request.log.error({ err: error }, "unhandled error");
   } else if (isWechatError(error)) {
-    request.log.warn({ wechat: { kind: error.kind, errcode: error.errcode, message: error.message } }, "WeChat call failed");
+    // While a circuit is open every refused call would repeat the line that opened it.
+    const level = error.kind === "circuit_open" ? "debug" : "warn";
+    request.log[level]({ wechat: { kind: error.kind, errcode: error.errcode, message: error.message } }, "WeChat call failed");
   }
   return reply.status(apiError.definition.status).send(envelopeFor(apiError.definition, langOf(request), apiError.detail));
 }
