@@ -2,6 +2,8 @@ import { encryptedPhoneNumber } from "./phones";
 import { wxRequest, type WxRequestOptions, type WxRequestTask } from "./request";
 import { plainUserInfo, signedUserInfo, type SimSignedUserInfo } from "./user-info";
 import { wxAsync, wxFail, type WxAsyncApi } from "./wx-async";
+import { SimTempFiles, solidPng } from "./wx-temp-files";
+import { wxUploadFile, type WxUploadFileOptions, type WxUploadTask } from "./wx-upload";
 import type { WechatWorld } from "./world";
 
 export interface CreateWxOptions {
@@ -38,6 +40,8 @@ export interface SimWxState {
   /** The options of the loading indicator on screen, if any. */
   loading: object | undefined;
   storage: Map<string, unknown>;
+  /** The phone's temp files; `add(bytes, ext)` puts any file there (a bad image, a huge one) and answers its path. */
+  tempFiles: SimTempFiles;
   user: string;
   appid: string;
 }
@@ -55,6 +59,13 @@ export interface SimWx {
    * open-type="getPhoneNumber">`, whose bindgetphonenumber event carries this.
    */
   getPhoneNumber: WxAsyncApi<NoOptions, WxPhoneNumberResult>;
+  /**
+   * Not a wx API on the phone: stands for the user picking a picture in the
+   * sheet of `<button open-type="chooseAvatar">`, whose bindchooseavatar event
+   * carries this detail: a temp path that only this phone can read. Default
+   * picture: a small real PNG.
+   */
+  chooseAvatar(image?: { bytes: Uint8Array; ext?: string }): { avatarUrl: string };
   showToast: WxAsyncApi<{ title: string; icon?: string; image?: string; duration?: number; mask?: boolean }, WxOk>;
   showModal: WxAsyncApi<
     { title?: string; content?: string; showCancel?: boolean; cancelText?: string; confirmText?: string; editable?: boolean },
@@ -76,16 +87,29 @@ export interface SimWx {
   clearStorageSync(): void;
   getAccountInfoSync(): { miniProgram: { appId: string; envVersion: "develop" | "trial" | "release"; version: string } };
   request<T = any>(options: WxRequestOptions<T>): WxRequestTask;
+  uploadFile(options: WxUploadFileOptions): WxUploadTask;
   __sim: SimWxState;
 }
 
 /** The mini program's `wx`, backed by a simulated WeChat world, so tests run the real client flow. */
 export function createWx(options: CreateWxOptions): SimWx {
   const { world, appid, user = "user-1", modalConfirm = true, phoneConsent = true } = options;
-  const state: SimWxState = { calls: [], toasts: [], modals: [], navigations: [], loading: undefined, storage: new Map(), user, appid };
+  const state: SimWxState = {
+    calls: [],
+    toasts: [],
+    modals: [],
+    navigations: [],
+    loading: undefined,
+    storage: new Map(),
+    tempFiles: new SimTempFiles(),
+    user,
+    appid,
+  };
   const record = (api: string) => state.calls.push(api);
   const api = <O extends object, T>(name: string, body: (options: O) => T | Promise<T>) => wxAsync<O, T>(name, record, body);
   const { storage } = state;
+  // Real mini programs send this Referer; servers may read the appid from it.
+  const referer = { referer: `https://servicewechat.com/${appid}/devtools/page-frame.html` };
   // Records where the page wanted to go; tests load that page themselves.
   const navigation = (name: string) =>
     api(name, ({ url }: { url: string }) => {
@@ -121,6 +145,10 @@ export function createWx(options: CreateWxOptions): SimWx {
       if (!encrypted) throw wxFail("getPhoneNumber", "no session");
       return { errMsg: "getPhoneNumber:ok", code: world.phoneCode(appid, user), ...encrypted };
     }),
+    chooseAvatar(image = { bytes: solidPng() }) {
+      record("chooseAvatar");
+      return { avatarUrl: state.tempFiles.add(image.bytes, image.ext ?? "png") };
+    },
     showToast: api("showToast", (toast: object) => {
       state.toasts.push(withoutCallbacks(toast));
       return { errMsg: "showToast:ok" };
@@ -183,8 +211,11 @@ export function createWx(options: CreateWxOptions): SimWx {
     },
     request(requestOptions) {
       record("request");
-      // Real mini programs send this Referer; servers may read the appid from it.
-      return wxRequest(requestOptions, { header: { referer: `https://servicewechat.com/${appid}/devtools/page-frame.html` } });
+      return wxRequest(requestOptions, { header: referer });
+    },
+    uploadFile(uploadOptions) {
+      record("uploadFile");
+      return wxUploadFile(uploadOptions, state.tempFiles, { header: referer });
     },
     __sim: state,
   };
