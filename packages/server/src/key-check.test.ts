@@ -29,7 +29,7 @@ test("an empty database takes the first key it sees, and refuses any other from 
   assert.deepEqual(await checkKey(storage, createSecretBox(k1), { dataDir }), { rotationPending: false });
   await assert.rejects(checkKey(storage, createSecretBox(k2), { dataDir }), (error: unknown) => {
     assert.ok(error instanceof WrongKeyError);
-    assert.match(error.message, /^WEGATE_SECRET does not open what this database holds \(its key check\)/);
+    assert.match(error.message, /^WEGATE_SECRET does not open what this database holds \(the key check written at its first start\)/);
     assert.doesNotMatch(error.message, /wegate\.secret/, "no demo key file here to point at");
     return true;
   });

@@ -18,8 +18,8 @@ function wrongKey(place: string, config: Pick<Config, "dataDir">): WrongKeyError
     [
       `WEGATE_SECRET does not open what this database holds (${place}): it was sealed with another key. Either`,
       `  - set WEGATE_SECRET to the key it was sealed with${existsSync(demoFile) ? ` (demo mode generated one into ${demoFile})` : ""}, or`,
-      "  - move the data to the new key: WEGATE_SECRET=<new> WEGATE_SECRET_PREVIOUS=<old> wegate secret rotate,",
-      "    then start with WEGATE_SECRET=<new> (and WEGATE_SECRET_PREVIOUS=<old> until every server has the new key), or",
+      "  - move the data to the new key: start with WEGATE_SECRET=<new> WEGATE_SECRET_PREVIOUS=<old>, run",
+      "    WEGATE_SECRET=<new> WEGATE_SECRET_PREVIOUS=<old> wegate secret rotate, then drop WEGATE_SECRET_PREVIOUS, or",
       "  - start on an empty database (another DATABASE_URL or data directory).",
     ].join("\n"),
   );
@@ -48,12 +48,12 @@ export async function checkKey(storage: Storage, box: SecretBox, config: Pick<Co
     }
   };
   const stored = await storage.getMeta(KEY_CHECK_META);
-  if (stored !== undefined) tryOpen(stored, "its key check");
+  if (stored !== undefined) tryOpen(stored, "the key check written at its first start");
   for (const { place, sealed } of await storage.sealedSamples()) tryOpen(sealed, describePlace(place));
   // Written only when the data is all under WEGATE_SECRET: mid-rotation it is left to `wegate secret rotate`.
   if (stored === undefined && !rotationPending) {
     // Two servers starting at once on a new database: the first one's value stays, and the other is checked against it.
-    tryOpen(await storage.putMetaIfAbsent(KEY_CHECK_META, box.seal(KEY_CHECK_TEXT)), "its key check");
+    tryOpen(await storage.putMetaIfAbsent(KEY_CHECK_META, box.seal(KEY_CHECK_TEXT)), "the key check written at its first start");
   }
   return { rotationPending };
 }
