@@ -1,0 +1,95 @@
+/**
+ * What the hostile-input tests start from and compare against: two users of
+ * tenant shop-a with a profile, a phone number, favorites and cart lines
+ * (the demo catalogue's goods 1-10), and a snapshot of every stored row that
+ * hostile requests must leave alone.
+ */
+import assert from "node:assert/strict";
+import type { Kysely } from "kysely";
+import { connect } from "../storage/connect";
+import type { Harness } from "../testing/harness";
+
+export interface SeededUser {
+  name: string;
+  uid: number;
+  token: string;
+  /** Key of the user's cart line of goods 2 (no options). */
+  line: string;
+  /** Id of the user's favorite. */
+  favoriteId: number;
+}
+
+export interface Seeded {
+  alice: SeededUser;
+  bob: SeededUser;
+  /** A live token of alice's in tenant shop-b: valid, but not for shop-a. */
+  aliceInB: string;
+}
+
+/** Logs `user` in to `subDomain` through the simulator and returns the token and uid. */
+export async function logIn(h: Harness, user: string, tenant = h.tenants.a): Promise<{ token: string; uid: number }> {
+  const reply = await h.post(`/${tenant.subDomain}/user/wxapp/authorize`, { code: h.code(user, tenant) });
+  assert.equal(reply.body.code, 0, reply.text);
+  return { token: reply.body.data.token, uid: reply.body.data.uid };
+}
+
+async function seedUser(h: Harness, name: string, favoriteGoods: number, cartGoods: number): Promise<SeededUser> {
+  const { token, uid } = await logIn(h, name);
+  const expectOk = (reply: { body: { code: number }; text: string }) => assert.equal(reply.body.code, 0, reply.text);
+  expectOk(await h.post("/shop-a/user/modify", { token, nick: `${name} 的店`, gender: 2, city: "杭州", extJsonStr: '{"vip":"1"}' }));
+  const phoneCode = h.world.phoneCode(h.tenants.a.appid, name);
+  expectOk(await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: phoneCode }));
+  expectOk(await h.post("/shop-a/shop/goods/fav/add", { token, goodsId: favoriteGoods }));
+  const cart = await h.post("/shop-a/shopping-cart/add", { token, goodsId: cartGoods, number: 3 }, { form: true });
+  expectOk(cart);
+  expectOk(await h.post("/shop-a/shopping-cart/add", { token, goodsId: 4, number: 1, sku: '[{"optionId":1,"optionValueId":1},{"optionId":2,"optionValueId":4}]' }));
+  const favorites = await h.post("/shop-a/shop/goods/fav/list", { token });
+  return { name, uid, token, line: String(cart.body.data.items[0].key), favoriteId: favorites.body.data[0].id };
+}
+
+export async function seedUsers(h: Harness): Promise<Seeded> {
+  const alice = await seedUser(h, "alice", 1, 2);
+  const bob = await seedUser(h, "bob", 2, 8);
+  const { token: aliceInB } = await logIn(h, "alice", h.tenants.b);
+  return { alice, bob, aliceInB };
+}
+
+const TABLES = ["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items"] as const;
+
+export type Snapshot = Record<string, unknown>;
+
+/**
+ * Every row of every table, straight from the database (not through the
+ * server's caches), plus what the server answers for each seeded user.
+ * Goods' `views` is left out: viewing a goods counts, by design.
+ */
+export async function snapshot(h: Harness, seeded: Seeded, options: { skip?: (table: string, row: Record<string, unknown>) => boolean } = {}): Promise<Snapshot> {
+  // Table names are data here: kysely's typed builder is not needed to read whole tables.
+  const db = connect(h.databaseUrl).db as unknown as Kysely<any>;
+  try {
+    const rows: Snapshot = {};
+    for (const table of TABLES) {
+      const all = (await db.selectFrom(table).selectAll().orderBy(sortKey(table)).execute()) as Array<Record<string, unknown>>;
+      rows[table] = all
+        .filter((row) => !options.skip?.(table, row))
+        .map((row) => {
+          const { views: _views, ...rest } = row;
+          return table === "goods" ? rest : row;
+        });
+    }
+    for (const user of [seeded.alice, seeded.bob]) {
+      const { token } = user;
+      rows[`${user.name} detail`] = (await h.get("/shop-a/user/detail", { token })).body;
+      rows[`${user.name} cart`] = (await h.get("/shop-a/shopping-cart/info", { token })).body;
+      rows[`${user.name} favorites`] = (await h.post("/shop-a/shop/goods/fav/list", { token })).body;
+      rows[`${user.name} check-token`] = (await h.get("/shop-a/user/check-token", { token })).body;
+    }
+    return rows;
+  } finally {
+    await db.destroy();
+  }
+}
+
+function sortKey(table: (typeof TABLES)[number]): "user_id" | "id" {
+  return table === "wechat_sessions" ? "user_id" : "id";
+}

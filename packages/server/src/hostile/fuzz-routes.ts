@@ -1,0 +1,150 @@
+/**
+ * What fuzz.test.ts generates: for every route, each of its fields as a
+ * plausible value or a hostile one (non-finite and huge numbers, unicode with
+ * lone surrogates, NUL, arrays, objects, nulls, kilobytes of text), plus
+ * parameters the route does not know, sent as a query string, a form or JSON.
+ */
+import fc from "fast-check";
+
+export type Encoding = "query" | "form" | "json";
+export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
+
+export interface FuzzRoute {
+  method: "GET" | "POST";
+  /** The path after the tenant. */
+  path: string;
+  fields: Record<string, fc.Arbitrary<FieldValue>>;
+}
+
+/** Values that have broken servers like this one before. */
+const SPECIAL = [
+  "1e309", "-1e309", "Infinity", "-Infinity", "NaN", "1.5", "-1", "0", "-0", "2147483648", "9007199254740993", "1e3", "0x10",
+  "", " ", "null", "true", "false", "[]", "{}", "[1e309]", '{"$gt":0}', "\u0000", "a\u0000b", "\ud800", "a\udfffb", "💩", "微信用户",
+  "__proto__", "constructor", "prototype", "' OR 1=1 --", "%", "_", "\\", "..", "../..", "1,2", ",", "%00", "%ff", "\r\n", "<script>",
+];
+
+const text = fc.oneof(
+  { arbitrary: fc.constantFrom(...SPECIAL), weight: 4 },
+  { arbitrary: fc.string(), weight: 2 },
+  { arbitrary: fc.string({ unit: "binary", maxLength: 40 }), weight: 2 },
+  // Kilobytes: past field limits, the 16 kB of a request head (in a query) and the 64 kB body limit.
+  { arbitrary: fc.integer({ min: 100, max: 80_000 }).map((n) => "x".repeat(n)), weight: 1 },
+);
+
+const number = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, -0, 2 ** 31, 2 ** 53 + 2, Number.MAX_VALUE),
+);
+
+/** Any value at all: what a field gets when it is not given a plausible one. */
+export const hostileValue: fc.Arbitrary<FieldValue> = fc.letrec<{ value: FieldValue }>((tie) => ({
+  value: fc.oneof(
+    { arbitrary: text, weight: 6 },
+    { arbitrary: number, weight: 3 },
+    { arbitrary: fc.constantFrom<FieldValue>(true, false, null), weight: 1 },
+    { arbitrary: fc.array(tie("value"), { maxLength: 3 }), weight: 1, depthSize: "small" },
+    { arbitrary: fc.dictionary(fc.constantFrom("a", "$ne", "__proto__", "0", "token"), tie("value"), { maxKeys: 2 }), weight: 1 },
+  ),
+})).value;
+
+/** A field that is mostly plausible, sometimes anything. */
+function field(plausible: fc.Arbitrary<FieldValue>): fc.Arbitrary<FieldValue> {
+  return fc.oneof({ arbitrary: plausible, weight: 2 }, { arbitrary: hostileValue, weight: 3 });
+}
+
+/** The fuzz user's token (run time), or none, or someone else's made-up one. */
+export const TOKEN_PLACEHOLDER = "__TOKEN__";
+const token = fc.oneof({ arbitrary: fc.constant(TOKEN_PLACEHOLDER), weight: 6 }, { arbitrary: hostileValue, weight: 1 });
+const goodsId = field(fc.oneof(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }).map(String)));
+const page = field(fc.integer({ min: 1, max: 3 }).map(String));
+const pageSize = field(fc.integer({ min: 1, max: 100 }));
+const quantity = field(fc.integer({ min: 1, max: 400 }).map(String));
+const lineKey = field(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }).map((keys) => keys.join(",")));
+const wxCode = field(fc.string({ minLength: 1, maxLength: 40 }));
+const base64 = field(fc.base64String({ maxLength: 64 }));
+const json = field(fc.json({ maxDepth: 2 }));
+const sku = field(
+  fc.array(fc.record({ optionId: fc.integer({ min: 0, max: 3 }), optionValueId: fc.integer({ min: 0, max: 8 }) }), { maxLength: 3 }).map((s) => JSON.stringify(s)),
+);
+const referrer = field(fc.integer({ min: 0, max: 5 }));
+const appid = field(fc.constantFrom("wxa000000000000001", "wxb000000000000002", "wx-unknown"));
+
+const registerFields = { code: wxCode, appid, referrer, postJsonString: json };
+
+export const FUZZ_ROUTES: FuzzRoute[] = [
+  { method: "POST", path: "/user/wxapp/login", fields: { code: wxCode, appid } },
+  { method: "POST", path: "/user/wxapp/register/complex", fields: { ...registerFields, encryptedData: base64, iv: base64 } },
+  { method: "POST", path: "/user/wxapp/register/simple", fields: registerFields },
+  { method: "POST", path: "/user/wxapp/authorize", fields: registerFields },
+  { method: "GET", path: "/user/check-token", fields: { token } },
+  // Never with the fuzz user's token: it would end the session the other routes use.
+  { method: "GET", path: "/user/loginout", fields: { token: hostileValue } },
+  { method: "GET", path: "/user/detail", fields: { token } },
+  {
+    method: "POST",
+    path: "/user/modify",
+    fields: {
+      token,
+      nick: field(fc.string({ maxLength: 40 })),
+      avatarUrl: field(fc.webUrl()),
+      gender: field(fc.integer({ min: 0, max: 2 })),
+      city: text,
+      province: text,
+      country: text,
+      extJsonStr: json,
+    },
+  },
+  { method: "GET", path: "/user/check-referrer", fields: { referrer } },
+  { method: "POST", path: "/user/wxapp/bindMobile/v2", fields: { token, code: wxCode, appid } },
+  { method: "POST", path: "/user/wxapp/bindMobile", fields: { token, encryptedData: base64, iv: base64, code: wxCode, appid } },
+  { method: "GET", path: "/shop/goods/category/all", fields: {} },
+  { method: "POST", path: "/shop/goods/list", fields: { page, pageSize, categoryId: goodsId, nameLike: field(fc.string({ maxLength: 8 })) } },
+  { method: "GET", path: "/shop/goods/detail", fields: { id: goodsId, token } },
+  { method: "POST", path: "/shop/goods/fav/add", fields: { token, goodsId } },
+  { method: "GET", path: "/shop/goods/fav/check", fields: { token, goodsId } },
+  { method: "POST", path: "/shop/goods/fav/delete", fields: { token, id: goodsId, goodsId } },
+  { method: "POST", path: "/shop/goods/fav/list", fields: { token, page, pageSize, nameLike: field(fc.string({ maxLength: 8 })) } },
+  { method: "GET", path: "/shopping-cart/info", fields: { token } },
+  { method: "POST", path: "/shopping-cart/add", fields: { token, goodsId, number: quantity, sku } },
+  { method: "POST", path: "/shopping-cart/modifyNumber", fields: { token, key: lineKey, number: quantity } },
+  { method: "POST", path: "/shopping-cart/select", fields: { token, key: lineKey, selected: field(fc.constantFrom("true", "false", true, false)) } },
+  { method: "POST", path: "/shopping-cart/remove", fields: { token, key: lineKey } },
+  { method: "POST", path: "/shopping-cart/empty", fields: { token } },
+];
+
+/** Parameters no route knows, added to a request now and then. */
+export const extraFields = fc.dictionary(
+  fc.oneof(fc.constantFrom("__proto__", "constructor", "hasOwnProperty", "toString", "%74oken", "a[b]", "a.b", ""), fc.string({ maxLength: 8 })),
+  hostileValue,
+  { maxKeys: 3 },
+);
+
+/** The requests a route gets: its fields (each possibly left out), some unknown ones, and an encoding. */
+export function requestOf(route: FuzzRoute) {
+  const fields = fc.record(route.fields, { requiredKeys: [] });
+  const encodings: Encoding[] = route.method === "GET" ? ["query"] : ["form", "json", "query"];
+  return fc.record({ fields, extra: extraFields, encoding: fc.constantFrom(...encodings) });
+}
+
+/** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as a browser would send them). */
+function encodeText(value: string): string {
+  let out = "";
+  for (const byte of Buffer.from(value, "utf8")) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** A query string or form body as clients write them: arrays repeat the name, objects use `name[key]`. */
+export function urlEncoded(params: Record<string, FieldValue>): string {
+  const pairs: string[] = [];
+  const add = (name: string, value: FieldValue) => {
+    if (Array.isArray(value)) for (const item of value) add(name, item);
+    else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) add(`${name}[${key}]`, item);
+    else pairs.push(`${encodeText(name)}=${encodeText(String(value))}`);
+  };
+  for (const [name, value] of Object.entries(params)) add(name, value);
+  return pairs.join("&");
+}

@@ -1,0 +1,122 @@
+/**
+ * Generated requests, 1,000 per route (fuzz-routes.ts): whatever comes in,
+ * the answer is below 500, it is the envelope with a catalogue code, the
+ * server stays up, and what other users stored is untouched. The requests
+ * carry the token of a user of their own (carol), so they reach the handlers;
+ * her rows are the only ones they may change.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import fc from "fast-check";
+import { errors } from "../errors";
+import { type Harness, startHarness } from "../testing/harness";
+import { logIn, type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
+import { documentedTenantRoutes, type OpenApi } from "./corpus";
+import { extraFields, type FieldValue, FUZZ_ROUTES, type FuzzRoute, requestOf, TOKEN_PLACEHOLDER, urlEncoded } from "./fuzz-routes";
+import { envelopeCode } from "./run-case";
+
+const RUNS_PER_ROUTE = 1000;
+/** Requests in flight at once: each route's runs are split into this many properties run side by side. */
+const CONCURRENCY = 4;
+
+const catalogueCodes = new Set(Object.values(errors).map((entry) => entry.code));
+
+/** Some other tenant now and then: shop-b has no goods, "nope" does not exist. */
+const tenant = fc.oneof({ arbitrary: fc.constant("shop-a"), weight: 10 }, fc.constantFrom("shop-b", "nope"));
+
+describe("generated requests on every route (SQLite)", () => {
+  let h: Harness;
+  let seeded: Seeded;
+  let carol: { token: string; uid: number };
+  let before_: Snapshot;
+  /** Carol's rows are hers to change; goods' favorite counts follow hers. */
+  const notCarols = (table: string, row: Record<string, unknown>) =>
+    (table === "users" && row.id === carol.uid) ||
+    (["favorites", "cart_items", "sessions", "wechat_sessions"].includes(table) && row.user_id === carol.uid);
+  const withoutFavoriteCounts = (rows: Snapshot) => ({
+    ...rows,
+    goods: (rows.goods as Array<Record<string, unknown>>).map(({ number_fav: _count, ...goods }) => goods),
+  });
+
+  before(async () => {
+    h = await startHarness({ database: "sqlite", demoCatalogue: true });
+    seeded = await seedUsers(h);
+    carol = await logIn(h, "carol");
+    before_ = withoutFavoriteCounts(await snapshot(h, seeded, { skip: notCarols }));
+  });
+  after(() => h?.close());
+
+  async function send(route: FuzzRoute, subDomain: string, params: Record<string, FieldValue>, encoding: "query" | "form" | "json") {
+    const path = `${h.url}/${encodeURIComponent(subDomain)}${route.path}`;
+    if (encoding === "query") {
+      const search = urlEncoded(params);
+      const url = search ? `${path}?${search}` : path;
+      // A POST with its parameters in the query string, as normalizeParams allows, and an empty form.
+      return route.method === "GET"
+        ? fetch(url)
+        : fetch(url, { method: "POST", body: "", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    }
+    const body = encoding === "json" ? JSON.stringify(params) : urlEncoded(params);
+    const contentType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
+    return fetch(path, { method: "POST", body, headers: { "content-type": contentType } });
+  }
+
+  for (const route of FUZZ_ROUTES) {
+    test(`${route.method} /{subDomain}${route.path}: ${RUNS_PER_ROUTE} requests, never a 500, always the envelope`, async () => {
+      const property = fc.asyncProperty(tenant, requestOf(route), async (subDomain, { fields, extra, encoding }) => {
+        const params = Object.fromEntries(Object.entries({ ...extra, ...fields }).filter(([, value]) => value !== undefined)) as Record<string, FieldValue>;
+        if (params.token === TOKEN_PLACEHOLDER) params.token = carol.token;
+        const response = await send(route, subDomain, params, encoding);
+        const text = await response.text();
+        assert.ok(response.status < 500, `HTTP ${response.status}: ${text.slice(0, 300)}`);
+        const parsed = envelopeCode(text);
+        assert.ok("code" in parsed, `HTTP ${response.status}: ${"notEnvelope" in parsed ? parsed.notEnvelope : ""}`);
+        assert.ok(catalogueCodes.has(parsed.code), `code ${parsed.code} is not in the catalogue: ${text.slice(0, 300)}`);
+      });
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, () => fc.assert(property, { numRuns: RUNS_PER_ROUTE / CONCURRENCY, endOnFailure: true })),
+      );
+      assert.equal((await h.get("/healthz")).body.code, 0, "the server is still up");
+    });
+  }
+
+  test("every tenant route the API documents is among the fuzzed ones", async () => {
+    const fuzzed = new Set(FUZZ_ROUTES.map((route) => `${route.method} /{subDomain}${route.path}`));
+    assert.deepEqual(documentedTenantRoutes((await (await fetch(`${h.url}/openapi.json`)).json()) as OpenApi).filter((route) => !fuzzed.has(route)), []);
+  });
+
+  test(`any method on any path: ${RUNS_PER_ROUTE} requests, never a 500, always the envelope`, async () => {
+    const segment = fc.oneof(
+      fc.constantFrom("shop-a", "shop-b", "user", "detail", "healthz", "readyz", "shop", "goods", "..", ".", "", "%00", "%2e%2e", "%ff", "%", "~"),
+      fc.string({ maxLength: 12 }),
+      fc.integer({ min: 1, max: 300 }).map((n) => "a".repeat(n)),
+    );
+    const property = fc.asyncProperty(
+      fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"),
+      fc.array(segment, { minLength: 1, maxLength: 5 }),
+      extraFields,
+      async (method, segments, query) => {
+        const path = `/${segments.map((s) => (/^(%[0-9a-f]{0,2}|\.\.?|~)$/i.test(s) ? s : encodeURIComponent(s))).join("/")}`;
+        // The documentation pages answer HTML and the OpenAPI document, by design.
+        fc.pre(!/^\/(docs|openapi\.json)/.test(path));
+        const search = urlEncoded(query);
+        const response = await fetch(`${h.url}${path}${search ? `?${search}` : ""}`, { method });
+        const text = await response.text();
+        assert.ok(response.status < 500, `${method} ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+        const parsed = envelopeCode(text);
+        assert.ok("code" in parsed && catalogueCodes.has(parsed.code), `${method} ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+      },
+    );
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => fc.assert(property, { numRuns: RUNS_PER_ROUTE / CONCURRENCY, endOnFailure: true })));
+  });
+
+  test("what other users stored is unchanged, and goods' favorite counts match the favorites", async () => {
+    assert.equal((await h.get("/healthz")).body.code, 0);
+    assert.deepEqual(withoutFavoriteCounts(await snapshot(h, seeded, { skip: notCarols })), before_);
+    const all = await snapshot(h, seeded);
+    const favorites = all.favorites as Array<{ goods_id: number }>;
+    for (const goods of all.goods as Array<{ id: number; number_fav: number }>) {
+      assert.equal(goods.number_fav, favorites.filter((f) => f.goods_id === goods.id).length, `goods ${goods.id}`);
+    }
+  });
+});

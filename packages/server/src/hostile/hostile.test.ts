@@ -1,0 +1,61 @@
+/**
+ * The hostile-input corpus (corpus.ts) against a real server on SQLite and on
+ * PostgreSQL: each request gets exactly its expected status and envelope
+ * code, the server stays up, and the rows stored before the run are the same
+ * after it.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { errors } from "../errors";
+import { type Harness, startHarness } from "../testing/harness";
+import { documentedTenantRoutes, type OpenApi, hostileCorpus, tenantRouteOf } from "./corpus";
+import { type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
+import { describeResult, placeholders, runCase } from "./run-case";
+
+const corpus = hostileCorpus();
+const catalogueCodes = new Set(Object.values(errors).map((entry) => entry.code));
+
+test("the corpus has at least 200 cases, each named once", () => {
+  assert.ok(corpus.length >= 200, `${corpus.length} cases`);
+  const names = corpus.map((c) => c.name);
+  assert.deepEqual(names.filter((name, i) => names.indexOf(name) !== i), []);
+});
+
+test("every tenant route the API documents has cases in the corpus", async () => {
+  const h = await startHarness();
+  try {
+    const covered = new Set(corpus.map(tenantRouteOf));
+    assert.deepEqual(documentedTenantRoutes((await (await fetch(`${h.url}/openapi.json`)).json()) as OpenApi).filter((route) => !covered.has(route)), []);
+  } finally {
+    await h.close();
+  }
+});
+
+for (const database of ["sqlite", "postgres"] as const) {
+  describe(`hostile corpus on ${database}`, () => {
+    let h: Harness;
+    let seeded: Seeded;
+    let before_: Snapshot;
+    before(async () => {
+      h = await startHarness({ database, demoCatalogue: true });
+      seeded = await seedUsers(h);
+      before_ = await snapshot(h, seeded);
+    });
+    after(() => h?.close());
+
+    for (const c of corpus) {
+      test(c.name, async () => {
+        const result = await runCase(h, placeholders(h, seeded), c);
+        const expected = `HTTP ${c.status}, code ${c.code}`;
+        assert.equal(result.notEnvelope, undefined, `expected ${expected}; got ${describeResult(result)}`);
+        if (c.code !== null) assert.ok(catalogueCodes.has(result.code!), `code ${result.code} is not in the catalogue`);
+        assert.deepEqual({ status: result.status, code: result.code }, { status: c.status, code: c.code }, `got ${describeResult(result)}`);
+      });
+    }
+
+    test("the server is still up and every stored row is as before", async () => {
+      assert.equal((await h.get("/healthz")).body.code, 0);
+      assert.deepEqual(await snapshot(h, seeded), before_);
+    });
+  });
+}
