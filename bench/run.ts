@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--database sqlite]
  *                    [--out bench/results/latest.json] [--cpu-prof] [--no-doc] [--only check-token,cart-info]
- *                    [--node-flags=--max-semi-space-size=16] [--server-log wegate.log]
+ *                    [--node-flags=--max-semi-space-size=16] [--server-log wegate.log] [--rate-limits on|off]
  *
  * Starts the baseline server, the WeChat simulator, the login floor (a bare
  * route with one code2Session, authorize's reference) and `wegate serve` as
@@ -14,6 +14,9 @@
  * leaves BENCHMARKS.md alone, and so does `--node-flags` (extra flags for the
  * wegate process, to try V8 settings). `--server-log` appends what the wegate
  * process prints to a file (with `--node-flags=--trace-gc`, its collections).
+ * Rate limits are on, as `npm start` has them, except that the per-IP ones
+ * are raised: every request of the bench comes from 127.0.0.1.
+ * `--rate-limits off` measures without them (RATE_LIMITS=off).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -50,6 +53,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     "node-flags": { type: "string", default: "" },
     "server-log": { type: "string" },
+    "rate-limits": { type: "string", default: "on" },
   },
 });
 
@@ -63,7 +67,9 @@ const duration = positive("duration", args.duration);
 const warmup = positive("warmup", args.warmup);
 const connections = Math.round(positive("connections", args.connections));
 const only = args.only?.split(",").map((name) => name.trim());
-const updateDoc = !args["no-doc"] && !only && !args["node-flags"];
+const rateLimits = args["rate-limits"];
+if (rateLimits !== "on" && rateLimits !== "off") throw new Error(`--rate-limits must be on or off, got "${rateLimits}"`);
+const updateDoc = !args["no-doc"] && !only && !args["node-flags"] && rateLimits === "on";
 const database = databases[args.database];
 if (!database) throw new Error(`--database must be one of: ${Object.keys(databases).join(", ")}`);
 
@@ -174,6 +180,11 @@ async function main(): Promise<number> {
         REDIS_URL: "",
         TOKEN_TTL_SECONDS: "",
         TOKEN_MAX_AGE_SECONDS: "",
+        RATE_LIMITS: rateLimits,
+        RATE_LIMIT_LOGIN: "1000000000/min",
+        RATE_LIMIT_IP: "1000000000/min",
+        RATE_LIMIT_TOKEN: "",
+        RATE_LIMIT_PHONE: "",
       },
       [...args["node-flags"].split(/\s+/).filter(Boolean), ...(args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
       args["server-log"],

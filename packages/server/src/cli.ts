@@ -82,8 +82,9 @@ async function serve() {
   const running = await start(config);
   process.stdout.write(banner(running.url, config));
   const stop = async (signal: string) => {
-    running.app.log.info({ signal }, "shutting down");
-    await running.close();
+    running.app.log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, "shutting down: finishing the requests in flight");
+    const { cutOff } = await running.shutdown(config.shutdownTimeoutMs);
+    running.app.log.info({ cutOff }, "stopped");
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

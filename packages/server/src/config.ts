@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error";
+import { type RateLimits, rateLimitsFromEnv, trustProxyFromEnv } from "./http/limits-config";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -30,6 +31,11 @@ export interface Config {
   tokenMaxAgeSeconds: number;
   logLevel: string;
   demo: boolean;
+  /** undefined = RATE_LIMITS=off */
+  rateLimits?: RateLimits;
+  trustProxy: boolean | number | string[];
+  /** How long in-flight requests may take to finish after SIGTERM. */
+  shutdownTimeoutMs: number;
 }
 
 export { ConfigError };
@@ -157,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxAgeSeconds,
     logLevel,
     demo,
+    rateLimits: rateLimitsFromEnv(env),
+    trustProxy: trustProxyFromEnv(env),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
   };
 }
 

@@ -28,6 +28,12 @@ export interface Running {
   /** Demo mode only: the embedded simulator's state (users, codes, call counts). */
   world?: WechatWorld;
   close(): Promise<void>;
+  /**
+   * SIGTERM's work: /readyz answers 503 from now on, no new connections are
+   * taken, requests in flight finish (cut off after `deadlineMs`), then
+   * storage and Redis close.
+   */
+  shutdown(deadlineMs: number): Promise<{ cutOff: boolean }>;
 }
 
 function loopbackOrigin(app: FastifyInstance): string {
@@ -75,6 +81,8 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       logger: options.logger ?? { level: config.logLevel },
       sessionPolicy: { ttlSeconds: config.tokenTtlSeconds, maxAgeSeconds: config.tokenMaxAgeSeconds },
       redis,
+      rateLimits: config.rateLimits,
+      trustProxy: config.trustProxy,
       simulator: world,
       wechat: {
         baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,
@@ -93,6 +101,11 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
     }
     await server.listen({ port: config.port, host: config.host });
     origin = loopbackOrigin(server);
+    const release = async () => {
+      await storage.close();
+      lock?.release();
+      await redis?.quit().catch(() => redis.disconnect());
+    };
     return {
       app: server,
       storage,
@@ -100,9 +113,27 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       world,
       async close() {
         await server.close();
-        await storage.close();
-        lock?.release();
-        redis?.disconnect();
+        await release();
+      },
+      async shutdown(deadlineMs) {
+        server.draining = true;
+        let cutOff = false;
+        // close() closes the connections idle at that moment; those whose
+        // request finishes later would stay open as keep-alive until the deadline.
+        const sweep = setInterval(() => server.server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => {
+          cutOff = true;
+          server.log.warn({ deadlineMs }, "requests still in flight at the shutdown deadline: closing their connections");
+          server.server.closeAllConnections();
+        }, deadlineMs);
+        try {
+          await server.close();
+        } finally {
+          clearTimeout(deadline);
+          clearInterval(sweep);
+        }
+        await release();
+        return { cutOff };
       },
     };
   } catch (error) {
