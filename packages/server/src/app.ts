@@ -15,6 +15,7 @@ import { type LogOptions, loggerOptions, requestLogger } from "./http/logging";
 import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
 import { finiteNumbers, strictRequestSchemas, textStrings } from "./http/validation";
+import type { MediaRoutesOptions } from "./media/routes";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
 import { createRedisAccessTokenStore } from "./redis";
@@ -43,6 +44,8 @@ export interface ServerOptions {
   rateLimits?: RateLimits;
   /** fastify's trustProxy: whose X-Forwarded-For names the client (TRUST_PROXY). */
   trustProxy?: boolean | number | string[];
+  /** Uploads and the stored images (media/); without it there is no /dfs route. */
+  media?: MediaRoutesOptions;
 }
 
 /** TRUST_PROXY=<n>: the nearest n proxies' X-Forwarded-For entries are believed. */
@@ -119,7 +122,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           "Self-hosted WeChat mini program login and shop API, compatible with API Factory. " +
           "Every route is under /{subDomain}; every response is {code, msg, data?} (code 0 = success, 2000 = not logged in).",
       },
-      tags: [{ name: "user" }, { name: "shop" }, { name: "favorites" }, { name: "cart" }, { name: "ops" }],
+      tags: [{ name: "user" }, { name: "shop" }, { name: "favorites" }, { name: "cart" }, { name: "media" }, { name: "ops" }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
@@ -127,6 +130,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   await app.register(opsRoutes);
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
-  await app.register(tenantScope, { prefix: "/:subDomain", limitRoute });
+  await app.register(tenantScope, { prefix: "/:subDomain", limitRoute, media: options.media });
   return app;
 }

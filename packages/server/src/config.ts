@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_BASE_URL } from "@wegate/wechat";
+import { type MediaConfig, mediaConfigFromEnv } from "./media/config";
 
 /** Everything wegate reads from the environment, parsed and checked once at start. */
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   tokenTtlSeconds: number;
   tokenMaxAgeSeconds: number;
   logLevel: string;
+  /** PUBLIC_URL and the upload limits (UPLOAD_MAX_BYTES, UPLOAD_MAX_PIXELS, UPLOAD_MAX_DIMENSION). */
+  media: MediaConfig;
   demo: boolean;
   /** undefined = RATE_LIMITS=off */
   rateLimits?: RateLimits;
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds,
     tokenMaxAgeSeconds,
     logLevel,
+    media: mediaConfigFromEnv(env),
     demo,
     rateLimits: rateLimitsFromEnv(env),
     trustProxy: trustProxyFromEnv(env),

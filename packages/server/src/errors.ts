@@ -41,6 +41,23 @@ const catalogue = {
   noSessionKey: { code: 30011, status: 400, zh: "登录状态已变化，请重新授权", en: "No session_key for this user: send a fresh wx.login code with the data" },
   wechatMisconfigured: { code: 30009, status: 502, zh: "小程序配置错误，请联系管理员", en: "The mini program's WeChat credentials are wrong or not allowed" },
   wechatError: { code: 30010, status: 502, zh: "微信服务异常，请稍后再试", en: "WeChat returned an unexpected error" },
+  // Uploads (media/): one entry per reason a file is refused; nothing is stored for any of them.
+  uploadNotMultipart: { code: 41001, status: 415, zh: "请以 multipart/form-data 表单上传文件", en: "Send the file as multipart/form-data" },
+  uploadFileMissing: { code: 41002, status: 400, zh: "缺少文件：请在表单字段 upfile 中上传图片", en: "No file: send the image in the form field upfile" },
+  uploadTooManyFiles: { code: 41003, status: 400, zh: "一次只能上传一个文件", en: "Only one file per upload" },
+  uploadTooLarge: { code: 41004, status: 413, zh: "文件过大", en: "File too large" },
+  uploadEmpty: { code: 41005, status: 400, zh: "文件为空", en: "The file is empty" },
+  uploadNotImage: { code: 41006, status: 415, zh: "只能上传 JPEG、PNG、WebP 或 GIF 图片", en: "Only JPEG, PNG, WebP or GIF images can be uploaded" },
+  uploadCorrupt: { code: 41007, status: 400, zh: "图片已损坏或不完整", en: "The image is damaged or incomplete" },
+  uploadExtraData: { code: 41008, status: 400, zh: "图片结尾后还有其他数据，请重新保存为普通图片后再上传", en: "The file carries other data after the image: save it again as a plain image" },
+  uploadTooManyPixels: { code: 41009, status: 413, zh: "图片尺寸过大", en: "The image has too many pixels" },
+  uploadQuotaExceeded: { code: 41010, status: 429, zh: "今日上传次数已达上限，请明天再试", en: "Daily upload quota reached, try again tomorrow" },
+  avatarNotUploaded: {
+    code: 41011,
+    status: 400,
+    zh: "头像是手机上的临时文件，请先上传（/dfs/upload/file），再保存返回的 url",
+    en: "avatarUrl is a temporary file on the phone: upload it first (/dfs/upload/file) and save the url it answers",
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export interface ErrorDefinition {

@@ -11,6 +11,8 @@ import { connectRedis } from "./redis";
 import { createSecretBox } from "./secret-box";
 import { lockForServing, sqliteFileOf } from "./storage/serve-lock";
 import { openStorage, type Storage } from "./storage/storage";
+import { connect } from "./storage/connect";
+import { createMediaStore } from "./media/store";
 
 /** The demo tenant's mini program, as registered with the embedded simulator. */
 export const DEMO_APPID = "wxdemo0123456789";
@@ -54,7 +56,9 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   // One server process per SQLite file, so it may keep sessions in memory;
   // PostgreSQL is for several instances, and each reads sessions from it.
   const file = sqliteFileOf(config.databaseUrl);
-  const storage = openStorage(config.databaseUrl, { cache: config.databaseUrl.startsWith("sqlite:") });
+  // One connection for every store: SQLite has one writer per process.
+  const connection = connect(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { cache: config.databaseUrl.startsWith("sqlite:"), connection });
   let lock: { release(): void } | undefined;
   const secretBox = createSecretBox(config.secret, config.previousSecret);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
@@ -84,6 +88,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
       simulator: world,
+      media: { store: createMediaStore(connection.db), config: config.media, publicUrl: () => config.media.publicUrl ?? origin },
       wechat: {
         baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,
         timeoutMs: config.wechatTimeoutMs,

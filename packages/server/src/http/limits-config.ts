@@ -11,12 +11,16 @@ export interface RateLimit {
  * WeChat call each); phone binding per user (each WeChat phone call costs the
  * shop money); routes behind the token per token; the public goods routes per
  * IP. Per-IP limits are generous: many phones share one carrier-NAT address.
+ * Uploads are counted per user twice: a short window against bursts, and a
+ * daily quota that bounds what one user can add to the tenant's storage.
  */
 export interface RateLimits {
   login: RateLimit;
   phone: RateLimit;
   token: RateLimit;
   ip: RateLimit;
+  upload: RateLimit;
+  uploadDaily: RateLimit;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -24,6 +28,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   phone: { max: 10, windowMs: 3_600_000 },
   token: { max: 600, windowMs: 60_000 },
   ip: { max: 3000, windowMs: 60_000 },
+  upload: { max: 30, windowMs: 60_000 },
+  uploadDaily: { max: 300, windowMs: 86_400_000 },
 };
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, day: 86_400_000 };
@@ -45,7 +51,8 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimits | undefine
   if (switchValue === "off") return undefined;
   const limits = { ...DEFAULT_RATE_LIMITS };
   for (const group of Object.keys(limits) as Array<keyof RateLimits>) {
-    const name = `RATE_LIMIT_${group.toUpperCase()}`;
+    // uploadDaily -> RATE_LIMIT_UPLOAD_DAILY
+    const name = `RATE_LIMIT_${group.replace(/[A-Z]/g, "_$&").toUpperCase()}`;
     const raw = env[name]?.trim();
     if (raw) limits[group] = parseRateLimit(name, raw);
   }

@@ -11,6 +11,8 @@ const small: RateLimits = {
   phone: { max: 2, windowMs: 3_600_000 },
   token: { max: 5, windowMs: 60_000 },
   ip: { max: 4, windowMs: 60_000 },
+  upload: { max: 2, windowMs: 60_000 },
+  uploadDaily: { max: 3, windowMs: 86_400_000 },
 };
 
 async function logIn(h: Harness, user: string, headers: Record<string, string> = {}) {

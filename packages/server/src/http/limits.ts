@@ -9,8 +9,8 @@ export type LimitGroup = keyof RateLimits;
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Which rate limit counts this route; by default `token` behind the token, `ip` otherwise. */
-    limit?: LimitGroup;
+    /** Which rate limits count this route (each counts it); by default `token` behind the token, `ip` otherwise. */
+    limit?: LimitGroup | LimitGroup[];
   }
 }
 
@@ -27,6 +27,13 @@ const keyOf: Record<LimitGroup, (request: FastifyRequest) => string> = {
   ip: (request) => `ip:${normalizeIP(request.ip)}`,
   phone: (request) => `phone:${request.session.userId}`,
   token: (request) => `token:${request.session.id}`,
+  upload: (request) => `upload:${request.session.userId}`,
+  uploadDaily: (request) => `uploadDaily:${request.session.userId}`,
+};
+
+/** Groups whose refusal says more than "too many requests". */
+const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
+  uploadDaily: () => new ApiError("uploadQuotaExceeded"),
 };
 
 /** Groups counted before the body is read (their key is the IP); the others after requireSession. */
@@ -62,14 +69,16 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
   const limiters = Object.fromEntries(
     (Object.keys(options.limits) as LimitGroup[]).map((group) => {
       const { max, windowMs } = options.limits[group];
-      return [group, app.rateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group] })];
+      const refusal = refusalOf[group];
+      return [group, app.rateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group], ...(refusal && { errorResponseBuilder: refusal }) })];
     }),
   ) as unknown as Record<LimitGroup, preHandlerHookHandler>;
 
   /** The onRoute hook of a scope: each route gets its group's limiter. */
   return (route: RouteOptions) => {
-    const group = route.config?.limit ?? (behindToken(route) ? "token" : "ip");
-    if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiters[group] as unknown as onRequestHookHandler);
-    else route.preHandler = append(route.preHandler, limiters[group]);
+    for (const group of [route.config?.limit ?? (behindToken(route) ? "token" : "ip")].flat()) {
+      if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiters[group] as unknown as onRequestHookHandler);
+      else route.preHandler = append(route.preHandler, limiters[group]);
+    }
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { SUBDOMAIN_PATTERN } from "../config";
 import { ApiError } from "../errors";
+import { mediaRoutes, type MediaRoutesOptions } from "../media/routes";
 import { cartRoutes } from "../routes/cart";
 import { phoneRoutes } from "../routes/phone";
 import { shopRoutes } from "../routes/shop";
@@ -39,7 +40,7 @@ function normalizeParams(request: FastifyRequest, _reply: FastifyReply, done: ()
 }
 
 /** Everything under /{subDomain}: resolves the tenant, then the tenant's routes. */
-export async function tenantScope(app: FastifyInstance, options: { limitRoute?: (route: RouteOptions) => void }) {
+export async function tenantScope(app: FastifyInstance, options: { limitRoute?: (route: RouteOptions) => void; media?: MediaRoutesOptions }) {
   if (options.limitRoute) app.addHook("onRoute", options.limitRoute);
   // Callback-style hooks: nearly every request finds its tenant cached and
   // goes on without a promise round trip.
@@ -61,4 +62,5 @@ export async function tenantScope(app: FastifyInstance, options: { limitRoute?: 
   await app.register(phoneRoutes);
   await app.register(shopRoutes);
   await app.register(cartRoutes);
+  if (options.media) await app.register(mediaRoutes, options.media);
 }

@@ -140,6 +140,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("meta").ifExists().execute();
       },
     },
+    "0005_media_images": {
+      // Uploaded images live in the database, so every instance serves every
+      // file with no shared disk; named by the SHA-256 of their bytes within a
+      // tenant, so the same picture uploaded twice is stored once.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable("media_images")
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("hash", "varchar(64)", (c) => c.notNull())
+          .addColumn("format", "varchar(8)", (c) => c.notNull())
+          .addColumn("bytes", dialect === "postgres" ? "bytea" : "blob", (c) => c.notNull())
+          .addColumn("size", "integer", (c) => c.notNull())
+          .addColumn("width", "integer", (c) => c.notNull())
+          .addColumn("height", "integer", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("media_images_pk", ["tenant_id", "hash"])
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable("media_images").ifExists().execute();
+      },
+    },
   };
 }
 

@@ -22,6 +22,17 @@ export interface Database {
     created_at: number;
     updated_at: number;
   };
+  /** Uploaded images (media/store.ts), re-encoded; `hash` is the SHA-256 hex of `bytes`. */
+  media_images: {
+    tenant_id: number;
+    hash: string;
+    format: string;
+    bytes: Buffer;
+    size: number;
+    width: number;
+    height: number;
+    created_at: number;
+  };
   /** Facts about the database itself, by name (the sealed key check, see key-check.ts). */
   meta: { name: string; value: string };
   wechat_sessions: { user_id: number; session_key_enc: string; updated_at: number };

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { compiledOnce, rowsOf, transaction } from "./compiled";
-import { connect } from "./connect";
+import { type Connection, connect } from "./connect";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
 import { withSessionCache } from "./session-cache";
@@ -298,9 +298,10 @@ export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
  * withShopCache): only for the one process that writes them, the server on
  * its locked SQLite file.
  */
-export function openStorage(databaseUrl: string, options: { cache?: boolean } = {}): Storage {
+export function openStorage(databaseUrl: string, options: { cache?: boolean; connection?: Connection } = {}): Storage {
   if (options.cache && !databaseUrl.startsWith("sqlite:")) throw new Error("the in-memory caches are for a single server on SQLite");
-  const { db, dialect } = connect(databaseUrl);
+  // `connection`: one already opened, which other stores (media) share; closed with this storage.
+  const { db, dialect } = options.connection ?? connect(databaseUrl);
   const storage = createStorage(db, dialect);
   if (!options.cache) return storage;
   const dataVersion = async () => (await sql<{ data_version: number }>`pragma data_version`.execute(db)).rows[0].data_version;

@@ -18,6 +18,9 @@ import { createSecretBox } from "../secret-box";
 import type { RateLimits } from "../http/limits-config";
 import type { SessionPolicy } from "../sessions";
 import { openStorage, type Storage } from "../storage/storage";
+import { connect } from "../storage/connect";
+import { DEFAULT_MEDIA_CONFIG, type MediaConfig } from "../media/config";
+import { createMediaStore, type MediaStore } from "../media/store";
 import { freshPostgresSchema } from "./postgres";
 
 export interface FakeClock {
@@ -52,6 +55,8 @@ export interface Harness {
   databaseUrl: string;
   app: FastifyInstance;
   storage: Storage;
+  /** The uploaded images' store, on the same connection as `storage`. */
+  media: MediaStore;
   world: WechatWorld;
   sim: RunningSim;
   clock: FakeClock;
@@ -88,6 +93,8 @@ export interface HarnessOptions {
   /** Rate limits, as RATE_LIMITS=on with these numbers; off by default so tests may send what they need. */
   rateLimits?: RateLimits;
   trustProxy?: boolean | number | string[];
+  /** Upload settings (default: DEFAULT_MEDIA_CONFIG, PUBLIC_URL = the server's own address). */
+  media?: Partial<MediaConfig>;
 }
 
 function encode(params: Record<string, unknown>): URLSearchParams {
@@ -116,7 +123,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // As `wegate serve` runs: sessions cached in memory on SQLite (one process
   // serves it; the harness's instances share this one storage), read from the
   // database each time on PostgreSQL.
-  const storage = openStorage(databaseUrl, { cache: !pg });
+  const connection = connect(databaseUrl);
+  const storage = openStorage(databaseUrl, { cache: !pg, connection });
+  const media = createMediaStore(connection.db);
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
 
@@ -158,6 +167,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       redisPrefix,
       rateLimits: options.rateLimits,
       trustProxy: options.trustProxy,
+      media: { store: media, config: { ...DEFAULT_MEDIA_CONFIG, ...options.media }, publicUrl: () => options.media?.publicUrl ?? url },
     });
     servers.push(server);
     await server.listen({ port: 0, host: "127.0.0.1" });
@@ -171,6 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     databaseUrl,
     app,
     storage,
+    media,
     world,
     sim,
     clock,
