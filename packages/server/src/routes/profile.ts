@@ -30,13 +30,48 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Profile fields from WeChat's decrypted user info, clipped to what we store. */
+/**
+ * A path that names a file on the phone itself: what chooseAvatar, chooseMedia
+ * and the like hand out (`http://tmp/...` in the simulator and newer base
+ * libraries, `wxfile://...` on devices; `http://usr/...` and `http://store/...`
+ * for the user data and saved files). No one else can ever load one.
+ */
+export function isPhoneLocalPath(value: string): boolean {
+  if (/^wxfile:/i.test(value)) return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && ["tmp", "usr", "store"].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** What getUserInfo/getUserProfile answer for every user since late 2022: no real profile. */
+const ANONYMOUS_NICK = "微信用户";
+const GREY_AVATAR_PATH = "/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/";
+
+function isGreyAvatar(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /(^|\.)qlogo\.cn$/.test(url.hostname) && url.pathname.startsWith(GREY_AVATAR_PATH);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Profile fields from WeChat's decrypted user info, clipped to what we store.
+ * The anonymous "微信用户" and the grey default avatar count as absent (""):
+ * they are not the user's, and an empty field is what makes a mini program
+ * ask for the real ones (avatar and nickname fill-in).
+ */
 export function profileFromWechat(info: WxUserInfo): UserProfile {
   const avatarUrl = text(info.avatarUrl, 1024);
+  const nick = text(info.nickName, NICK_MAX);
   const gender = Number(info.gender);
   return {
-    nick: text(info.nickName, NICK_MAX),
-    avatarUrl: isHttpUrl(avatarUrl) ? avatarUrl : "",
+    nick: nick === ANONYMOUS_NICK ? "" : nick,
+    avatarUrl: isHttpUrl(avatarUrl) && !isGreyAvatar(avatarUrl) && !isPhoneLocalPath(avatarUrl) ? avatarUrl : "",
     gender: gender === 1 || gender === 2 ? gender : 0,
     city: text(info.city, 64),
     province: text(info.province, 64),

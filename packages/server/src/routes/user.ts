@@ -4,7 +4,7 @@ import { ApiError, detail } from "../errors";
 import { tokenOf, requireSession } from "../http/auth";
 import { ok, sendSerialized } from "../http/envelope";
 import type { User } from "../storage/storage";
-import { isHttpUrl, NICK_MAX, parseExt } from "./profile";
+import { isHttpUrl, isPhoneLocalPath, NICK_MAX, parseExt } from "./profile";
 import { EmptyEnvelope, Envelope, Token, TokenQuery, Uid } from "./schemas";
 
 const UserDetail = Type.Object({
@@ -119,6 +119,8 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (trimmedNick !== undefined && [...trimmedNick].length > NICK_MAX) {
         throw new ApiError("badInput", detail(`昵称最多 ${NICK_MAX} 个字符`, `nick must be at most ${NICK_MAX} characters`));
       }
+      // A temporary path from chooseAvatar loads only on the phone that chose it: the image must be uploaded first.
+      if (avatarUrl !== undefined && isPhoneLocalPath(avatarUrl.trim())) throw new ApiError("avatarNotUploaded");
       if (avatarUrl !== undefined && !isHttpUrl(avatarUrl.trim())) throw new ApiError("badInput", detail("avatarUrl 应当是 http(s) 地址", "avatarUrl must be an http(s) URL"));
       const extPatch = parseExt(extJsonStr, "extJsonStr");
       const user = await currentUser(request.tenant.id, request.session.userId);
