@@ -26,6 +26,8 @@ function parse(raw: Buffer): { reply: RawReply; complete: boolean } {
   if (headEnd < 0) return { reply: empty, complete: false };
   const [statusLine, ...headerLines] = text.slice(0, headEnd).split("\r\n");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  // An interim answer (100 Continue) comes before the real one.
+  if (status >= 100 && status < 200 && status !== 101) return parse(raw.subarray(Buffer.byteLength(text.slice(0, headEnd + 4), "latin1")));
   const headers: Record<string, string> = {};
   for (const line of headerLines) {
     const colon = line.indexOf(":");

@@ -1,0 +1,155 @@
+/**
+ * Shop, favorites, cart and profile: other users' rows, other tenants' goods,
+ * stock, sku, text limits, NUL, and bodies that are not a parameter object.
+ */
+import { BAD_INPUT, form, get, json, NO_DATA, NOT_FOUND, OK, OUT_OF_STOCK, T, type HostileCase } from "./build";
+
+const SKU_33 = JSON.stringify(Array.from({ length: 33 }, () => ({ optionId: 1, optionValueId: 1 })));
+const KEYS_201 = Array.from({ length: 201 }, (_, i) => String(i + 1)).join(",");
+
+export const shopCases: HostileCase[] = [
+  get("/shop-a/shop/goods/detail", { id: "99999" }, NOT_FOUND),
+  get("/shop-b/shop/goods/detail", { id: "1" }, NOT_FOUND),
+  get("/shop-a/shop/goods/detail", { id: "1" }, OK),
+  get("/shop-a/shop/goods/detail", { id: "1", token: "x" }, OK),
+  get("/shop-a/shop/goods/detail", {}, BAD_INPUT),
+  get("/shop-b/shop/goods/category/all", {}, NO_DATA),
+  form("/shop-b/shop/goods/list", {}, NO_DATA),
+  form("/shop-a/shop/goods/list", { categoryId: "99999" }, NO_DATA),
+  form("/shop-a/shop/goods/list", { nameLike: "%" }, NO_DATA),
+  form("/shop-a/shop/goods/list", { nameLike: "_" }, NO_DATA),
+  form("/shop-a/shop/goods/list", { nameLike: "' OR 1=1 --" }, NO_DATA),
+  form("/shop-a/shop/goods/list", { nameLike: '"); DROP TABLE goods; --' }, NO_DATA),
+  form("/shop-a/shop/goods/list", { nameLike: "x".repeat(65) }, BAD_INPUT),
+  form("/shop-a/shop/goods/list", "nameLike=%00", BAD_INPUT),
+  form("/shop-a/shop/goods/list", "nameLike=%ED%A0%80", NO_DATA),
+  form("/shop-a/shop/goods/list", { page: "100000", pageSize: "100" }, NO_DATA),
+  form("/shop-a/shop/goods/list", { pageSize: "101" }, BAD_INPUT),
+  form("/shop-a/shop/goods/list", { page: "0" }, BAD_INPUT),
+  form("/shop-a/shop/goods/list", "page=1&page=2", BAD_INPUT),
+  form("/shop-a/shop/goods/list", "page[]=1", OK),
+  json("/shop-a/shop/goods/list", { nameLike: ["%"] }, NO_DATA),
+  json("/shop-a/shop/goods/list", { nameLike: { toString: "x" } }, BAD_INPUT),
+
+  form("/shop-a/shop/goods/fav/add", { token: T, goodsId: "99999" }, NOT_FOUND),
+  get("/shop-a/shop/goods/fav/check", { token: T, goodsId: "1" }, { status: 200, code: 0 }),
+  get("/shop-a/shop/goods/fav/check", { token: T, goodsId: "3" }, { status: 200, code: -1 }),
+  get("/shop-a/shop/goods/fav/check", { token: T, goodsId: "99999" }, NOT_FOUND),
+  get("/shop-a/shop/goods/fav/check", { token: T }, BAD_INPUT),
+  form("/shop-a/shop/goods/fav/delete", { token: T }, BAD_INPUT),
+  // bob's favorite, by its id, from alice's token: answered like any absent favorite, and bob keeps it.
+  form("/shop-a/shop/goods/fav/delete", { token: T, id: "__BOBFAV__" }, OK),
+  form("/shop-a/shop/goods/fav/delete", { token: T, goodsId: "99999" }, OK),
+  form("/shop-a/shop/goods/fav/list", { token: T, page: "100000" }, NO_DATA),
+  form("/shop-a/shop/goods/fav/list", { token: T, pageSize: "101" }, BAD_INPUT),
+  form("/shop-a/shop/goods/fav/list", { token: T, nameLike: "x".repeat(65) }, BAD_INPUT),
+  form("/shop-a/shop/goods/fav/list", { token: T, nameLike: "%" }, NO_DATA),
+  form("/shop-a/shop/goods/fav/list", `token=${T}&nameLike=%00`, BAD_INPUT),
+
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "99999", number: "1" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "10", number: "1" }, OUT_OF_STOCK),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "1000000" }, OUT_OF_STOCK),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "298" }, OUT_OF_STOCK),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "1000001" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: "{" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: "null" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '{"optionId":1,"optionValueId":1}' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '[{"optionId":1,"optionValueId":99}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '[{"optionId":9,"optionValueId":1}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '[{"optionId":1e309,"optionValueId":1}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '[{"optionId":"1e309","optionValueId":"1"}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: '[{"optionId":1,"optionValueId":1},{"optionId":1,"optionValueId":2}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: SKU_33 }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "1", number: "1", sku: "x".repeat(4097) }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "1", sku: '[{"optionId":1,"optionValueId":1}]' }, BAD_INPUT),
+  form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "1", sku: '[{"__proto__":{"optionId":1}}]' }, BAD_INPUT),
+
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "__BOBLINE__", number: "1" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "__LINE__,__BOBLINE__", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "__LINE__", number: "1000000" }, OUT_OF_STOCK),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "__LINE__", number: "0" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "0", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "-1", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "2147483648", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "1e309", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: " ", number: "1" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/modifyNumber", { token: T, key: "99999", number: "1" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/select", { token: T, key: "__BOBLINE__", selected: "false" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/select", { token: T, key: "__LINE__,__BOBLINE__", selected: "false" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/select", { token: T, key: "__LINE__", selected: "" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/remove", { token: T, key: "__BOBLINE__" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/remove", { token: T, key: "__LINE__,__BOBLINE__" }, NOT_FOUND),
+  form("/shop-a/shopping-cart/remove", { token: T, key: "__LINE__,abc" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/remove", { token: T, key: "__LINE__,,__LINE__" }, BAD_INPUT),
+  form("/shop-a/shopping-cart/remove", { token: T, key: KEYS_201 }, BAD_INPUT),
+  form("/shop-a/shopping-cart/remove", { token: T, key: "x".repeat(4097) }, BAD_INPUT),
+  form("/shop-a/shopping-cart/remove", { token: T }, BAD_INPUT),
+
+  form("/shop-a/user/modify", { token: T, gender: "3" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, nick: "x".repeat(33) }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, nick: "x".repeat(257) }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, nick: "   " }, BAD_INPUT),
+  form("/shop-a/user/modify", `token=${T}&nick=a%00b`, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, avatarUrl: "javascript:alert(1)" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, avatarUrl: "http://" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, avatarUrl: "file:///etc/passwd" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, city: "x".repeat(65) }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: "[1]" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: "{" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: "1e309" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: "null" }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: JSON.stringify({ ["k".repeat(65)]: "v" }) }, BAD_INPUT),
+  form("/shop-a/user/modify", { token: T, extJsonStr: "x".repeat(8193) }, BAD_INPUT),
+  json("/shop-a/user/modify", { token: T, nick: ["a", "b"] }, BAD_INPUT),
+  // A JSON null is an absent field, as an empty form field is: nothing changes.
+  json("/shop-a/user/modify", { token: T, gender: null }, OK),
+  json("/shop-a/user/modify", { token: T, city: null, province: null }, OK),
+
+  get("/shop-a/user/check-referrer", { referrer: "__BOBUID__" }, OK),
+  get("/shop-b/user/check-referrer", { referrer: "__BOBUID__" }, NOT_FOUND),
+  get("/shop-a/user/check-referrer", { referrer: "2147483647" }, NOT_FOUND),
+  get("/shop-a/user/check-referrer", { referrer: "0" }, BAD_INPUT),
+  get("/shop-a/user/check-referrer", {}, BAD_INPUT),
+];
+
+// ---------------------------------------------------------------------------
+// NUL in text that would be stored or searched: PostgreSQL cannot hold it
+// in text (and SQLite cuts the string there), so it is bad input.
+
+export const nulCases: HostileCase[] = [
+  form("/shop-a/user/modify", `token=${T}&city=a%00`, BAD_INPUT),
+  form("/shop-a/user/modify", `token=${T}&province=%00`, BAD_INPUT),
+  form("/shop-a/user/modify", `token=${T}&country=x%00y`, BAD_INPUT),
+  form("/shop-a/user/modify", `token=${T}&avatarUrl=https%3A%2F%2Fimg.example.com%2Fa%00b.png`, BAD_INPUT),
+  json("/shop-a/user/modify", `{"token":"${T}","nick":"a\u0000b"}`, BAD_INPUT),
+  json("/shop-a/shop/goods/list", `{"nameLike":"\u0000"}`, BAD_INPUT),
+  form("/shop-a/shop/goods/list", "nameLike=%E8%80%B3%00", BAD_INPUT),
+];
+
+// ---------------------------------------------------------------------------
+// Bodies that are not an object, prototype pollution, nesting.
+
+export const bodyCases: HostileCase[] = [
+  json("/shop-a/shop/goods/fav/add", "null", BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", "[]", BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", '"goodsId=3"', BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", "1e309", BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", "{", BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", "", BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", `{"__proto__":{"goodsId":3}}`, BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", `{"constructor":{"prototype":{"goodsId":3}}}`, BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", `${"[".repeat(20000)}${"]".repeat(20000)}`, BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", `{"goodsId":${"[".repeat(5000)}3${"]".repeat(5000)}}`, BAD_INPUT, { "x-token": T }),
+  json("/shop-a/shop/goods/fav/add", `{"goodsId":"3\u0000"}`, BAD_INPUT, { "x-token": T }),
+  json("/shop-a/user/modify", `{"token":"${T}","__proto__":{"gender":9}}`, BAD_INPUT),
+  form("/shop-a/user/modify", `token=${T}&__proto__[gender]=9`, OK),
+  form("/shop-a/shop/goods/fav/add", "goodsId=3&goodsId=4", BAD_INPUT, { "x-token": T }),
+  form("/shop-a/shop/goods/fav/add", "goodsId[]=3", BAD_INPUT, { "x-token": T }),
+  form("/shop-a/shop/goods/fav/add", "%", BAD_INPUT, { "x-token": T }),
+  form("/shop-a/shop/goods/fav/add", "goodsId=%zz", BAD_INPUT, { "x-token": T }),
+  form("/shop-a/shop/goods/fav/add", "=&&=&goodsId", BAD_INPUT, { "x-token": T }),
+  get("/shop-a/shop/goods/fav/check", `__proto__=1&token=${T}&goodsId=1`, { status: 200, code: 0 }),
+  get("/shop-a/shop/goods/fav/check", `constructor=1&hasOwnProperty=1&token=${T}&goodsId=3`, { status: 200, code: -1 }),
+];
