@@ -74,11 +74,29 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
     }),
   ) as unknown as Record<LimitGroup, preHandlerHookHandler>;
 
-  /** The onRoute hook of a scope: each route gets its group's limiter. */
+  // @fastify/rate-limit counts a request once, with the first of its limiters
+  // that runs; a route's further groups count through these checks.
+  const furtherLimiters = Object.fromEntries(
+    (Object.keys(options.limits) as LimitGroup[]).map((group) => {
+      const { max, windowMs } = options.limits[group];
+      const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group] });
+      const limiter: preHandlerHookHandler = async (request, reply) => {
+        const counted = await check(request);
+        if (counted.isAllowed || !counted.isExceeded) return;
+        reply.header("retry-after", counted.ttlInSeconds);
+        throw refusalOf[group]?.() ?? new ApiError("rateLimited");
+      };
+      return [group, limiter];
+    }),
+  ) as Record<LimitGroup, preHandlerHookHandler>;
+
+  /** The onRoute hook of a scope: each route gets its groups' limiters. */
   return (route: RouteOptions) => {
-    for (const group of [route.config?.limit ?? (behindToken(route) ? "token" : "ip")].flat()) {
-      if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiters[group] as unknown as onRequestHookHandler);
-      else route.preHandler = append(route.preHandler, limiters[group]);
+    const groups = [route.config?.limit ?? (behindToken(route) ? "token" : "ip")].flat();
+    for (const [i, group] of groups.entries()) {
+      const limiter = i === 0 ? limiters[group] : furtherLimiters[group];
+      if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiter as unknown as onRequestHookHandler);
+      else route.preHandler = append(route.preHandler, limiter);
     }
   };
 }
