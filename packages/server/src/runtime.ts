@@ -70,6 +70,9 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
     const tenant = await storage.ensureTenant(config.defaultTenant, clock());
     const app = config.wechatApp ?? { appid: DEMO_APPID, secret: demoAppSecret(config.secret) };
     await storage.saveApp(tenant.id, { appid: app.appid, secretEnc: secretBox.seal(app.secret) }, clock());
+    // After demo mode on the same database, the demo app would still be the
+    // tenant's first and answer its logins, but only the embedded simulator knows it.
+    const demoAppRemoved = config.wechatApp !== undefined && (await storage.removeApp(tenant.id, DEMO_APPID));
 
     const seeded = config.demo ? await seedDemoCatalogue(storage, tenant.id, clock()) : undefined;
 
@@ -94,6 +97,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
         timeoutMs: config.wechatTimeoutMs,
       },
     });
+    if (demoAppRemoved) server.log.warn({ tenant: config.defaultTenant, appid: config.wechatApp?.appid }, `the demo mini program ${DEMO_APPID} no longer serves this tenant`);
     if (rotationPending) {
       server.log.warn("values sealed with WEGATE_SECRET_PREVIOUS remain: run `wegate secret rotate`, then WEGATE_SECRET_PREVIOUS can go");
     } else if (config.previousSecret) {

@@ -206,6 +206,8 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     saveGoods: (...args: Parameters<Storage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
     // A removed tenant takes its goods and its users' carts with it.
     removeTenant: (subDomain: string) => write(() => storage.removeTenant(subDomain), forgetAll),
+    // Apps are read through the tenant directory's own cache, never from this one.
+    removeApp: (tenantId: number, appid: string) => storage.removeApp(tenantId, appid),
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));

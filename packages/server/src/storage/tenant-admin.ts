@@ -38,6 +38,8 @@ export interface TenantAdminStorage {
   describeTenant(subDomain: string): Promise<TenantSummary | undefined>;
   /** Removes the tenant and everything it owns, atomically; undefined when there is no such tenant. */
   removeTenant(subDomain: string): Promise<RemovedTenant | undefined>;
+  /** Stops a tenant serving one of its apps (its users stay); false when it had no such app. */
+  removeApp(tenantId: number, appid: string): Promise<boolean>;
 }
 
 export function createTenantAdminStorage(db: Kysely<Database>): TenantAdminStorage {
@@ -80,6 +82,10 @@ export function createTenantAdminStorage(db: Kysely<Database>): TenantAdminStora
       };
     },
 
+    async removeApp(tenantId, appid) {
+      const result = await db.deleteFrom("apps").where("tenant_id", "=", tenantId).where("appid", "=", appid).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     removeTenant(subDomain) {
       return db.transaction().execute(async (trx) => {
         const tenant = await trx.selectFrom("tenants").select("id").where("sub_domain", "=", subDomain).executeTakeFirst();
