@@ -2,7 +2,7 @@ import type { Auth } from "./auth";
 import { ErrorCode, failedWith, type Result, success } from "./result";
 import type { TokenStore } from "./token-store";
 import type { Params, Transport } from "./transport";
-import type { Cart, Category, Favorite, GoodsDetail, GoodsQuery, GoodsSummary, ProfileChanges, SkuChoice, UserDetail } from "./types";
+import type { Cart, Category, Favorite, GoodsDetail, GoodsQuery, GoodsSummary, ProfileChanges, SkuChoice, UploadedFile, UserDetail } from "./types";
 
 const EMPTY_CART: Cart = { number: 0, price: 0, items: [] };
 
@@ -19,10 +19,20 @@ function yesNo(result: Result<void>, noCode: number): Result<boolean> {
 
 /** Typed methods for every wegate route behind the tenant. */
 export function createApi(transport: Transport, auth: Auth, store: TokenStore) {
-  const { get, post } = transport;
+  const { get, post, upload } = transport;
   const withToken = <T>(send: (path: string, params?: Params) => Promise<Result<T>>, path: string, params: Params = {}) =>
     auth.authorized((token) => send(path, { ...params, token }));
   const keysOf = (keys: string | string[]) => (Array.isArray(keys) ? keys.join(",") : keys);
+
+  const files = {
+    /**
+     * Uploads a local file (a temp path from chooseAvatar, chooseMedia...) with
+     * wx.uploadFile, as API Factory's `/dfs/upload/file` takes it; answers where
+     * it is stored. A temp path means nothing off the phone: save `data.url`.
+     */
+    upload: (tempFilePath: string) =>
+      auth.authorized((token) => upload<UploadedFile>("/dfs/upload/file", { filePath: tempFilePath, name: "upfile", params: { token } })),
+  };
 
   const user = {
     /** Ok while the stored token is valid; does not re-login. */
@@ -30,6 +40,17 @@ export function createApi(transport: Transport, auth: Auth, store: TokenStore) {
     detail: () => withToken<UserDetail>(get, "/user/detail"),
     modify: ({ ext, ...changes }: ProfileChanges) =>
       withToken<void>(post, "/user/modify", { ...changes, extJsonStr: ext && JSON.stringify(ext) }),
+    /**
+     * The avatar fill-in: uploads the `detail.avatarUrl` of a `<button
+     * open-type="chooseAvatar">` event, then saves the uploaded URL as the
+     * avatar; answers that URL.
+     */
+    uploadAvatar: async (tempFilePath: string): Promise<Result<string>> => {
+      const uploaded = await files.upload(tempFilePath);
+      if (!uploaded.ok) return uploaded;
+      const saved = await user.modify({ avatarUrl: uploaded.data.url });
+      return saved.ok ? success(uploaded.data.url) : saved;
+    },
     /** Binds the number behind a `<button open-type="getPhoneNumber">` event's `detail.code`; answers the number. */
     bindMobile: (code: string) => withToken<string>(post, "/user/wxapp/bindMobile/v2", { code }),
     /** The old way: the event's encryptedData + iv, decrypted with the session_key (of `code` when given). */
@@ -62,5 +83,5 @@ export function createApi(transport: Transport, auth: Auth, store: TokenStore) {
     empty: () => withToken<Cart>(post, "/shopping-cart/empty"),
   };
 
-  return { user, shop, cart };
+  return { user, files, shop, cart };
 }

@@ -12,7 +12,7 @@ export const ErrorCode = {
 /**
  * What can go wrong, as data:
  * - `api`: the server answered with a non-zero code (`code`, `message` from `msg`, HTTP `status`);
- * - `network`: wx.request failed (offline, timeout, DNS) or the answer was not an envelope;
+ * - `network`: wx.request or wx.uploadFile failed (offline, timeout, DNS, a temp file not found) or the answer was not an envelope;
  * - `wx`: a wx API failed, e.g. the user refused `getUserProfile` (`api`, `message` from errMsg);
  * - `login_required`: no token, or it died and the one silent re-login failed (`cause` says why).
  */

@@ -1,5 +1,5 @@
 import { failure, type Result, success } from "./result";
-import { wxCall, type WxLike, type WxRequestResult } from "./wx";
+import { wxCall, type WxLike, type WxRequestResult, type WxUploadFileResult } from "./wx";
 
 /** Request parameters; `undefined` values are left out. */
 export type Params = Record<string, string | number | boolean | undefined>;
@@ -16,9 +16,20 @@ export interface TransportOptions {
   language?: "zh" | "en";
 }
 
+/** A local file to send with wx.uploadFile. */
+export interface Upload {
+  /** The temp path, e.g. from `<button open-type="chooseAvatar">` or wx.chooseMedia. */
+  filePath: string;
+  /** The multipart field of the file. */
+  name: string;
+  /** Form fields sent with it; `undefined` values are left out. */
+  params?: Params;
+}
+
 export interface Transport {
   get<T>(path: string, params?: Params): Promise<Result<T>>;
   post<T>(path: string, params?: Params): Promise<Result<T>>;
+  upload<T>(path: string, upload: Upload): Promise<Result<T>>;
 }
 
 interface Envelope {
@@ -29,6 +40,29 @@ interface Envelope {
 
 function isEnvelope(body: unknown): body is Envelope {
   return typeof body === "object" && body !== null && typeof (body as Envelope).code === "number";
+}
+
+/** The envelope of any answer, read the same way for wx.request and wx.uploadFile. */
+function fromAnswer<T>(path: string, statusCode: number, body: unknown): Result<T> {
+  if (!isEnvelope(body)) return failure({ kind: "network", message: `unexpected answer (HTTP ${statusCode}) from ${path}` });
+  if (body.code !== 0) return failure({ kind: "api", code: body.code, message: body.msg ?? "", status: statusCode });
+  return success(body.data as T);
+}
+
+/** wx.uploadFile hands over the body as text. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return undefined;
+  }
+}
+
+function formFields(params: Params): Record<string, string> {
+  const out: Record<string, string> = {};
+  const values = defined(params);
+  for (const key of Object.keys(values)) out[key] = String(values[key]);
+  return out;
 }
 
 function defined(params: Params): Record<string, string | number | boolean> {
@@ -55,14 +89,25 @@ export function createTransport(options: TransportOptions): Transport {
       wx.request({ url: root + path, method, data: defined(params), header, timeout: timeoutMs, ...callbacks }),
     );
     if (!reply.ok) return failure({ kind: "network", message: reply.errMsg });
-    const { statusCode, data: body } = reply.value;
-    if (!isEnvelope(body)) return failure({ kind: "network", message: `unexpected answer (HTTP ${statusCode}) from ${path}` });
-    if (body.code !== 0) return failure({ kind: "api", code: body.code, message: body.msg ?? "", status: statusCode });
-    return success(body.data as T);
+    return fromAnswer<T>(path, reply.value.statusCode, reply.value.data);
+  }
+
+  async function upload<T>(path: string, { filePath, name, params = {} }: Upload): Promise<Result<T>> {
+    const uploadFile = wx.uploadFile;
+    if (!uploadFile) return failure({ kind: "wx", api: "uploadFile", message: "uploadFile:fail not supported by this wx" });
+    // No content-type: wx.uploadFile sends multipart/form-data with its own boundary.
+    const uploadHeader: Record<string, string> = language === "en" ? { "accept-language": "en" } : {};
+    const reply = await wxCall<WxUploadFileResult>((callbacks) =>
+      uploadFile.call(wx, { url: root + path, filePath, name, formData: formFields(params), header: uploadHeader, timeout: timeoutMs, ...callbacks }),
+    );
+    if (!reply.ok) return failure({ kind: "network", message: reply.errMsg });
+    const { statusCode, data } = reply.value;
+    return fromAnswer<T>(path, statusCode, typeof data === "string" ? parseJson(data) : data);
   }
 
   return {
     get: (path, params) => send("GET", path, params),
     post: (path, params) => send("POST", path, params),
+    upload,
   };
 }

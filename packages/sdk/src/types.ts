@@ -30,6 +30,19 @@ export interface ProfileChanges {
   ext?: Record<string, string>;
 }
 
+/** A file stored by `/dfs/upload/file`. */
+export interface UploadedFile {
+  /** Absolute URL anyone can load; save this (e.g. as avatarUrl), never the temp path. */
+  url: string;
+  name: string;
+  /** bytes */
+  size: number;
+  /** MIME type, e.g. "image/jpeg" */
+  type: string;
+  width: number;
+  height: number;
+}
+
 export interface Category {
   id: number;
   name: string;

@@ -25,6 +25,12 @@ export interface WxRequestResult {
   statusCode: number;
 }
 
+/** wx.uploadFile's answer: the server's body as text, unparsed. */
+export interface WxUploadFileResult {
+  data: string;
+  statusCode: number;
+}
+
 export interface WxLike {
   login(options: WxCallbacks<{ code: string }>): unknown;
   checkSession(options: WxCallbacks<unknown>): unknown;
@@ -38,6 +44,17 @@ export interface WxLike {
       header?: Record<string, string>;
       timeout?: number;
     } & WxCallbacks<WxRequestResult>,
+  ): unknown;
+  /** A multipart POST of a local file (`filePath`, e.g. a chooseAvatar temp path) under the field `name`, after `formData`. */
+  uploadFile?(
+    options: {
+      url: string;
+      filePath: string;
+      name: string;
+      formData?: Record<string, string>;
+      header?: Record<string, string>;
+      timeout?: number;
+    } & WxCallbacks<WxUploadFileResult>,
   ): unknown;
   getStorageSync(key: string): unknown;
   setStorageSync(key: string, data: unknown): void;
