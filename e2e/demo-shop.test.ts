@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import sharp from "sharp";
 import { type Harness, startHarness } from "../packages/server/src/testing/harness";
 import { find, tap, textOf, usePhone, waitFor } from "./mini-program";
 
@@ -127,12 +128,23 @@ test("my: logged out shows the login button; nickname and avatar fill-in, phone 
   assert.equal(my.instance.data.user.nick, "Carol");
 
   find(my, "#nickname").dispatchEvent("blur", { detail: { value: "  卡罗尔 " } });
-  find(my, "#avatar").dispatchEvent("chooseavatar", { detail: { avatarUrl: "https://img.example.com/carol.png" } });
-  await waitFor(() => my.instance.data.user.nick === "卡罗尔" && my.instance.data.user.avatarUrl.endsWith("carol.png"), "the saved profile");
+  // The avatar sheet hands over a temp file of this phone: the page uploads it and saves the uploaded URL.
+  const chosen = wx.chooseAvatar();
+  find(my, "#avatar").dispatchEvent("chooseavatar", { detail: chosen });
+  await waitFor(() => my.instance.data.user.nick === "卡罗尔" && my.instance.data.user.avatarUrl.startsWith(h.url), "the saved profile");
+  const avatarUrl: string = my.instance.data.user.avatarUrl;
+  assert.deepEqual(wx.__sim.calls.filter((name) => name === "uploadFile"), ["uploadFile"]);
+  assert.equal(wx.__sim.loading, undefined, "the loading indicator is gone");
   const saved = await wegate.user.detail();
   assert.ok(saved.ok);
   assert.equal(saved.data.base.nick, "卡罗尔");
-  assert.equal(saved.data.base.avatarUrl, "https://img.example.com/carol.png");
+  assert.equal(saved.data.base.avatarUrl, avatarUrl);
+  assert.notEqual(avatarUrl, chosen.avatarUrl);
+  const served = await fetch(avatarUrl);
+  assert.equal(served.status, 200);
+  assert.match(served.headers.get("content-type") ?? "", /^image\//);
+  const meta = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
+  assert.deepEqual([meta.width, meta.height], [8, 8], "the picture chosen on the phone");
 
   h.world.setPhone("mp-carol", { countryCode: "86", purePhoneNumber: "13800138000" });
   find(my, "#bind-phone").dispatchEvent("getphonenumber", { detail: await wx.getPhoneNumber() });
@@ -145,4 +157,21 @@ test("my: logged out shows the login button; nickname and avatar fill-in, phone 
   assert.equal(wx.__sim.modals.length, 1, "asked first");
   assert.equal(wegate.token(), undefined);
   assert.equal((await h.get(`/${h.tenants.a.subDomain}/user/check-token`, { token })).body.code, 2000, "revoked on the server");
+});
+
+test("my: an avatar the server refuses shows its message in a toast and keeps the old avatar", async () => {
+  const { wx, wegate, open } = phone("mp-dave");
+  assert.ok((await wegate.authorize()).ok);
+  const my = await open("pages/my/index");
+  const before = my.instance.data.user.avatarUrl;
+
+  const notAnImage = wx.__sim.tempFiles.add(new TextEncoder().encode("not a picture"), "jpg");
+  find(my, "#avatar").dispatchEvent("chooseavatar", { detail: { avatarUrl: notAnImage } });
+  const toast = await waitFor(() => wx.__sim.toasts.at(-1) as { title: string; icon: string } | undefined, "the toast");
+  assert.equal(toast.icon, "none");
+  assert.match(toast.title, /JPEG、PNG/, "the server's message, in Chinese");
+  assert.equal(wx.__sim.loading, undefined);
+  assert.equal(my.instance.data.user.avatarUrl, before);
+  const detail = await wegate.user.detail();
+  assert.ok(detail.ok && detail.data.base.avatarUrl === before);
 });

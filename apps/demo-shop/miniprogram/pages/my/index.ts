@@ -32,10 +32,17 @@ Component({
       this.setData({ user: { ...this.data.user!, ...changes } });
     },
 
-    onChooseAvatar(event: WechatMiniprogram.CustomEvent<{ avatarUrl: string }>) {
-      // A real shop uploads the chosen file to its own storage first and saves
-      // that URL; wegate keeps URLs, not files.
-      return this.save({ avatarUrl: event.detail.avatarUrl });
+    async onChooseAvatar(event: WechatMiniprogram.CustomEvent<{ avatarUrl: string }>) {
+      // The chosen picture is a temp file only this phone can read: upload it
+      // and save the uploaded URL, which every phone can load.
+      wx.showLoading({ title: "上传中", mask: true });
+      const result = await app.wegate.user.uploadAvatar(event.detail.avatarUrl);
+      wx.hideLoading();
+      if (!result.ok) {
+        wx.showToast({ title: messageOf(result.error), icon: "none" });
+        return;
+      }
+      this.setData({ user: { ...this.data.user!, avatarUrl: result.data } });
     },
 
     onNickname(event: WechatMiniprogram.InputBlur) {
