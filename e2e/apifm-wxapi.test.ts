@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
+import sharp from "sharp";
 import { type Harness, startHarness } from "../packages/server/src/testing/harness";
 
 type Envelope = { code: number; msg: string; data?: any };
@@ -56,4 +57,56 @@ test("apifm-wxapi against wegate: register, login, check token, goods, cart, pho
   assert.equal(bound.code, 0, bound.msg);
   assert.match(bound.data, /^\d+$/);
   assert.equal((await WXAPI.authorize({ code: code() })).code, 0);
+});
+
+test("apifm-wxapi's own uploadFile uploads, and modifyUserInfo saves the URL; the URL serves the re-encoded image (no EXIF) from a second instance on PostgreSQL", async (t) => {
+  const pgh = await startHarness({ database: "postgres", logLevel: "warn" });
+  const previousWx = (globalThis as any).wx;
+  t.after(async () => {
+    Object.assign(globalThis, { wx: previousWx });
+    WXAPI.init2(h.url, h.tenants.a.subDomain);
+    await pgh.close();
+  });
+  const replica = await pgh.startReplica();
+  const wx = pgh.wx("apifm-uploader");
+  Object.assign(globalThis, { wx });
+  WXAPI.init2(pgh.url, pgh.tenants.a.subDomain);
+  const subDomain = pgh.tenants.a.subDomain;
+
+  const login = await WXAPI.authorize({ code: pgh.code("apifm-uploader") });
+  assert.equal(login.code, 0, login.msg);
+  const { token } = login.data;
+
+  // A photo straight from a camera: EXIF with the maker, the model and where it was taken.
+  const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#3366cc" } })
+    .jpeg()
+    .withMetadata({ exif: { IFD0: { Make: "WegateCam", Model: "Pocket 7" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "22/1 32/1 0/1" } } })
+    .toBuffer();
+  assert.ok((await sharp(photo).metadata()).exif, "the original carries EXIF");
+  assert.ok(photo.includes("WegateCam"));
+  const { avatarUrl: tempPath } = wx.chooseAvatar({ bytes: photo, ext: "jpg" });
+
+  const refused = await WXAPI.modifyUserInfo({ token, avatarUrl: tempPath });
+  assert.equal(refused.code, 41011, "a temp path is refused: upload first");
+
+  const uploaded = await WXAPI.uploadFile(token, tempPath);
+  assert.equal(uploaded.code, 0, uploaded.msg);
+  const { url } = uploaded.data;
+  assert.ok(url.startsWith(`${pgh.url}/${subDomain}/dfs/files/`), url);
+  assert.deepEqual([uploaded.data.width, uploaded.data.height], [40, 30]);
+
+  const modified = await WXAPI.modifyUserInfo({ token, avatarUrl: url });
+  assert.equal(modified.code, 0, modified.msg);
+  assert.equal((await pgh.get(`/${subDomain}/user/detail`, { token })).body.data.base.avatarUrl, url);
+
+  // Another instance of the fleet, on the same database, serves the same file.
+  const served = await fetch(replica.url + new URL(url).pathname);
+  assert.equal(served.status, 200);
+  assert.match(served.headers.get("content-type") ?? "", /^image\//);
+  const bytes = Buffer.from(await served.arrayBuffer());
+  const meta = await sharp(bytes).metadata();
+  assert.deepEqual([meta.width, meta.height], [40, 30]);
+  assert.equal(meta.exif, undefined, "no EXIF");
+  assert.equal(bytes.includes("WegateCam"), false, "nothing of the camera's metadata is left");
+  assert.notDeepEqual(bytes, photo, "re-encoded, not the bytes sent");
 });
