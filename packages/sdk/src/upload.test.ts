@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import type { SimWx, WxUploadFileOptions } from "@wegate/wechat-sim";
+import { createWx, type SimWx, type WxUploadFileOptions } from "@wegate/wechat-sim";
 import sharp from "sharp";
 import { type Harness, startHarness } from "../../server/src/testing/harness";
 import { createClient, type WegateClient } from "./index";
@@ -77,6 +77,17 @@ test("user.uploadAvatar uploads, then saves the uploaded URL (never the temp pat
   const detail = await client.user.detail();
   assert.ok(detail.ok);
   assert.equal(detail.data.base.avatarUrl, result.data);
+
+  // On a phone (not DevTools) the temp path is wxfile://...: the same flow.
+  const onPhone = createWx({ world: h.world, appid: h.tenants.a.appid, user: "sdk-avatar", tempPaths: "phone" });
+  const phoneClient = createClient({ baseURL: h.url, subDomain: h.tenants.a.subDomain, wx: onPhone });
+  assert.ok((await phoneClient.login()).ok);
+  const picked = onPhone.chooseAvatar({ bytes: await sharp({ create: { width: 5, height: 6, channels: 3, background: "#000" } }).png().toBuffer() });
+  assert.match(picked.avatarUrl, /^wxfile:\/\//);
+  const again = await phoneClient.user.uploadAvatar(picked.avatarUrl);
+  assert.ok(again.ok && again.data !== result.data, JSON.stringify(again));
+  const after = await phoneClient.user.detail();
+  assert.ok(after.ok && after.data.base.avatarUrl === again.data);
 });
 
 test("a dead token: the upload shares the one silent re-login with other calls, then is sent once more", async () => {

@@ -32,7 +32,7 @@ export {
   type WxUserInfoResult,
 } from "./wx";
 export { wxAsync, wxFail, type WxAsyncApi, type WxCallbacks, type WxFail } from "./wx-async";
-export { mimeTypeOf, SimTempFiles, solidPng, type SimTempFile } from "./wx-temp-files";
+export { mimeTypeOf, SimTempFiles, solidPng, type SimTempFile, type SimTempPathStyle } from "./wx-temp-files";
 export { wxUploadFile, type WxUploadFileOptions, type WxUploadFileSuccess, type WxUploadTask } from "./wx-upload";
 export {
   DEFAULT_AVATAR_URL,

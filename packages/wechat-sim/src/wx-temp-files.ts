@@ -18,18 +18,28 @@ const MIME_TYPES: Record<string, string> = {
 /** The content type WeChat gives a file part, from the path's extension. */
 export const mimeTypeOf = (ext: string) => MIME_TYPES[ext.toLowerCase()] ?? "application/octet-stream";
 
+/** How temp paths look: `http://tmp/<random>.<ext>` in DevTools, `wxfile://tmp_<random>.<ext>` on a phone. */
+export type SimTempPathStyle = "devtools" | "phone";
+
+const PREFIX: Record<SimTempPathStyle, string> = { devtools: "http://tmp/", phone: "wxfile://tmp_" };
+
 /**
  * The phone's temporary files: what chooseAvatar, chooseMedia and the like
- * hand out. As on the phone, a temp path (`http://tmp/<random>.<ext>`) means
- * something only on this phone: no server can fetch it.
+ * hand out. As on the phone, a temp path means something only on this phone:
+ * no server can fetch it.
  */
 export class SimTempFiles {
   readonly #files = new Map<string, SimTempFile>();
+  readonly #prefix: string;
+
+  constructor(style: SimTempPathStyle = "devtools") {
+    this.#prefix = PREFIX[style];
+  }
 
   /** Stores a copy of `bytes` and answers its new temp path. */
   add(bytes: Uint8Array, ext = "png"): string {
     if (!/^[A-Za-z0-9]{1,8}$/.test(ext)) throw new TypeError(`not a file extension: ${ext}`);
-    const path = `http://tmp/${randomBytes(12).toString("hex")}.${ext}`;
+    const path = `${this.#prefix}${randomBytes(12).toString("hex")}.${ext}`;
     this.#files.set(path, { bytes: Uint8Array.from(bytes), ext });
     return path;
   }

@@ -245,6 +245,8 @@ test("chooseAvatar: the event detail is a temp path of this phone holding a real
   assert.notEqual(chosen.avatarUrl, avatarUrl);
   assert.deepEqual(Buffer.from(wx.__sim.tempFiles.read(chosen.avatarUrl)!.bytes), jpeg);
   assert.deepEqual(wx.__sim.calls, ["chooseAvatar", "chooseAvatar"]);
+  const onPhone = createWx({ world, appid: APPID, tempPaths: "phone" }).chooseAvatar().avatarUrl;
+  assert.match(onPhone, /^wxfile:\/\/tmp_[0-9a-f]{24}\.png$/);
   assert.throws(() => wx.__sim.tempFiles.add(jpeg, "../x"), TypeError);
 });
 

@@ -2,7 +2,7 @@ import { encryptedPhoneNumber } from "./phones";
 import { wxRequest, type WxRequestOptions, type WxRequestTask } from "./request";
 import { plainUserInfo, signedUserInfo, type SimSignedUserInfo } from "./user-info";
 import { wxAsync, wxFail, type WxAsyncApi } from "./wx-async";
-import { SimTempFiles, solidPng } from "./wx-temp-files";
+import { SimTempFiles, type SimTempPathStyle, solidPng } from "./wx-temp-files";
 import { wxUploadFile, type WxUploadFileOptions, type WxUploadTask } from "./wx-upload";
 import type { WechatWorld } from "./world";
 
@@ -15,6 +15,8 @@ export interface CreateWxOptions {
   modalConfirm?: boolean;
   /** Whether the user allows sharing the phone number in getPhoneNumber; default true. */
   phoneConsent?: boolean;
+  /** Temp paths as DevTools (`http://tmp/...`, the default) or a phone (`wxfile://tmp_...`) makes them. */
+  tempPaths?: SimTempPathStyle;
 }
 
 export interface WxOk {
@@ -93,7 +95,7 @@ export interface SimWx {
 
 /** The mini program's `wx`, backed by a simulated WeChat world, so tests run the real client flow. */
 export function createWx(options: CreateWxOptions): SimWx {
-  const { world, appid, user = "user-1", modalConfirm = true, phoneConsent = true } = options;
+  const { world, appid, user = "user-1", modalConfirm = true, phoneConsent = true, tempPaths = "devtools" } = options;
   const state: SimWxState = {
     calls: [],
     toasts: [],
@@ -101,7 +103,7 @@ export function createWx(options: CreateWxOptions): SimWx {
     navigations: [],
     loading: undefined,
     storage: new Map(),
-    tempFiles: new SimTempFiles(),
+    tempFiles: new SimTempFiles(tempPaths),
     user,
     appid,
   };
