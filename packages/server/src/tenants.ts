@@ -8,7 +8,7 @@ import {
   type ResilienceOptions,
   type WechatClient,
 } from "@wegate/wechat";
-import { ApiError } from "./errors";
+import { ApiError, detail } from "./errors";
 import type { SecretBox } from "./secret-box";
 import type { Storage, Tenant } from "./storage/storage";
 
@@ -78,8 +78,8 @@ export function createTenantDirectory(options: {
       wechat(appid) {
         const client = appid ? clients.find((c) => c.appid === appid) : clients[0];
         if (client) return client;
-        if (appid) throw new ApiError("badInput", `appid ${appid} is not a mini program of this tenant`);
-        throw new ApiError("wechatMisconfigured", "this tenant has no mini program configured");
+        if (appid) throw new ApiError("badInput", detail(`appid ${appid} 不是该商户的小程序`, `appid ${appid} is not a mini program of this tenant`));
+        throw new ApiError("wechatMisconfigured", detail("该商户尚未配置小程序", "this tenant has no mini program configured"));
       },
     };
   }
