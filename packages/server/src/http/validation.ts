@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifySchemaValidationError, RouteOptions } from "fastify";
 import type { Ajv } from "ajv";
-import localizeZh from "ajv-i18n/localize/zh";
+import localizeZh from "ajv-i18n/localize/zh/index.js";
 import { type Detail, detail } from "../errors";
 
 /**
