@@ -26,27 +26,6 @@ export interface ImageLimits {
   maxDimension: number;
 }
 
-/**
- * At most this many images are decoded at once; the others wait in line. A
- * decode holds the image's pixels (several times the file's size), so this,
- * not the number of uploads in flight, bounds the memory uploads take.
- */
-const DECODES_AT_ONCE = 2;
-let decoding = 0;
-const waiting: Array<() => void> = [];
-
-async function inLine<T>(work: () => Promise<T>): Promise<T> {
-  if (decoding >= DECODES_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-  else decoding++;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else decoding--;
-  }
-}
-
 const ENCODE: Record<ImageFormat, (image: Sharp) => Sharp> = {
   jpeg: (image) => image.jpeg({ quality: 85 }),
   png: (image) => image.png({ compressionLevel: 8 }),
@@ -89,15 +68,13 @@ export async function cleanImage(input: Buffer, limits: ImageLimits): Promise<Cl
     throw new ApiError("uploadTooManyPixels", detail(`最多 ${limits.maxPixels} 像素`, `at most ${limits.maxPixels} pixels`));
   }
 
-  return inLine(async () => {
-    try {
-      const image = sharp(input, options)
-        .rotate()
-        .resize({ width: limits.maxDimension, height: limits.maxDimension, fit: "inside", withoutEnlargement: true });
-      const { data, info } = await ENCODE[format](image).toBuffer({ resolveWithObject: true });
-      return { hash: createHash("sha256").update(data).digest("hex"), format, bytes: data, width: info.width, height: info.height };
-    } catch (error) {
-      throw new ApiError(refused((error as Error).message) ? "uploadTooManyPixels" : "uploadCorrupt");
-    }
-  });
+  try {
+    const image = sharp(input, options)
+      .rotate()
+      .resize({ width: limits.maxDimension, height: limits.maxDimension, fit: "inside", withoutEnlargement: true });
+    const { data, info } = await ENCODE[format](image).toBuffer({ resolveWithObject: true });
+    return { hash: createHash("sha256").update(data).digest("hex"), format, bytes: data, width: info.width, height: info.height };
+  } catch (error) {
+    throw new ApiError(refused((error as Error).message) ? "uploadTooManyPixels" : "uploadCorrupt");
+  }
 }
