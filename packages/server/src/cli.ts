@@ -1,7 +1,11 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } from "./catalogue/import";
+import { picturesInto } from "./catalogue/import-pictures";
+import { createMediaStore } from "./media/store";
+import { connect } from "./storage/connect";
 import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadConfig, shownUrl, SUBDOMAIN_PATTERN } from "./config";
 import { checkKey, ensureKeyCheck, WrongKeyError } from "./key-check";
 import { DEMO_APPID, start } from "./runtime";
@@ -229,7 +233,8 @@ async function goods(args: string[]) {
   const config = loadConfig();
   const subDomain = parsed.values.tenant ?? config.defaultTenant;
   const rows = readCatalogueFile(file);
-  const storage = openStorage(config.databaseUrl);
+  const connection = connect(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { connection });
   try {
     await storage.migrate();
     // The default tenant is the one `serve` creates at start; any other must have been added.
@@ -242,13 +247,20 @@ async function goods(args: string[]) {
       ? new SingleBar({ stream: process.stderr, format: "[{bar}] {value}/{total} rows", hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
       : undefined;
     bar?.start(rows.length, 0);
+    const now = Date.now();
+    // Local files in `pics` are uploaded as the upload route would store them, under the URL phones will load.
+    const publicUrl = config.media.publicUrl ?? `http://${config.host}:${config.port}`;
+    const pictures = picturesInto(createMediaStore(connection.db), { tenantId: tenant.id, subDomain, publicUrl, limits: config.media, baseDir: dirname(resolve(file)), now });
     let report;
     try {
-      report = await importCatalogue(storage, tenant.id, rows, { now: Date.now(), onProgress: (done) => bar?.update(done) });
+      report = await importCatalogue(storage, tenant.id, rows, { now, onProgress: (done) => bar?.update(done), pictures });
     } finally {
       bar?.stop();
     }
     console.log(formatReport(report));
+    if (pictures.stored > 0 && !config.media.publicUrl) {
+      process.stderr.write(`PUBLIC_URL is not set: the ${pictures.stored} uploaded pictures' URLs start with ${publicUrl}, which phones may not reach\n`);
+    }
     if (report.failed.length > 0) process.exitCode = 1;
   } finally {
     await storage.close();

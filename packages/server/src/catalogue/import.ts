@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import type { ShopStorage } from "../storage/shop";
+import { type PictureUploads, uploadLocalPictures } from "./import-pictures";
 import { checkRow, type CheckedRow, FIELDS, REQUIRED_FIELDS } from "./rows";
 
 /** One row as read from a file: `row` is the CSV line it starts on, or the JSON array position (both 1-based). */
@@ -123,22 +124,27 @@ function nameOf(fields: unknown): string | undefined {
  * Saves every good row and reports every bad one; a bad row never stops the
  * rest. Goods are matched by name within the tenant, so importing the same
  * file again updates in place. A name may appear once per file: later rows
- * with it fail, so a report never hides which of two rows won.
+ * with it fail, so a report never hides which of two rows won. With
+ * `pictures`, `pics` may also name local image files, which are uploaded into
+ * the tenant's media store and replaced by their URLs.
  */
 export async function importCatalogue(
   storage: Pick<ShopStorage, "ensureCategory" | "saveGoods">,
   tenantId: number,
   rows: SourceRow[],
-  options: { now: number; onProgress?: (done: number, total: number) => void },
+  options: { now: number; onProgress?: (done: number, total: number) => void; pictures?: PictureUploads },
 ): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, failed: [] };
   const firstRowOf = new Map<string, number>();
   const categoryIds = new Map<string, number>();
+  const uploaded = new Map<string, Promise<string>>();
   let done = 0;
-  for (const { row, fields, problem } of rows) {
-    const name = nameOf(fields);
+  for (const { row, fields: read, problem } of rows) {
+    const name = nameOf(read);
+    const { fields, errors: pictureErrors } =
+      options.pictures && problem === undefined ? await uploadLocalPictures(read, options.pictures, uploaded) : { fields: read, errors: [] };
     const checked: CheckedRow = problem === undefined ? checkRow(fields) : { ok: false, errors: [problem] };
-    const errors = checked.ok ? [] : [...checked.errors];
+    const errors = [...pictureErrors, ...(checked.ok ? [] : checked.errors)];
     if (name !== undefined) {
       const first = firstRowOf.get(name);
       if (first === undefined) firstRowOf.set(name, row);
