@@ -9,6 +9,7 @@
  */
 import { encodedNameCases, tokenCases, wechatCases } from "./cases/auth";
 import type { HostileCase } from "./cases/build";
+import { mediaCases } from "./cases/media";
 import { numberCases } from "./cases/numbers";
 import { frameworkCases } from "./cases/protocol";
 import { routingCases } from "./cases/routing";
@@ -20,18 +21,27 @@ export interface OpenApi {
   paths: Record<string, Record<string, unknown>>;
 }
 
+/** "METHOD /{subDomain}/..." of every tenant route in an OpenAPI document (the server's /openapi.json). */
 export function documentedTenantRoutes(openapi: OpenApi): string[] {
   return Object.entries(openapi.paths)
     .filter(([path]) => path.startsWith("/{subDomain}/"))
     .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
 }
 
-/** "METHOD /{subDomain}/..." of the tenant route a case is addressed to. */
-export function tenantRouteOf(c: HostileCase): string | undefined {
-  const match = /^\/[^/?]+(\/[^?]*)/.exec(c.path);
-  return c.raw === undefined && match ? `${c.method} /{subDomain}${match[1]}` : undefined;
+/** The documented routes none of `requests` ("METHOD /path", tenant first) is addressed to. */
+export function uncoveredRoutes(documented: string[], requests: string[]): string[] {
+  return documented.filter((route) => {
+    const [method, path] = route.split(" ");
+    const pattern = new RegExp(`^${method} /[^/]+${path.slice("/{subDomain}".length).replace(/\{[^}]+\}/g, "[^/]+")}$`);
+    return !requests.some((request) => pattern.test(request));
+  });
+}
+
+/** "METHOD /tenant/..." of a case, without its query; undefined for raw requests. */
+export function requestLineOf(c: HostileCase): string | undefined {
+  return c.raw === undefined ? `${c.method} ${c.path.split("?")[0]}` : undefined;
 }
 
 export function hostileCorpus(): HostileCase[] {
-  return [...numberCases(), ...frameworkCases, ...encodedNameCases, ...tokenCases(), ...wechatCases, ...shopCases, ...nulCases, ...bodyCases, ...routingCases];
+  return [...numberCases(), ...frameworkCases, ...encodedNameCases, ...tokenCases(), ...wechatCases, ...shopCases, ...nulCases, ...bodyCases, ...mediaCases, ...routingCases];
 }

@@ -54,7 +54,7 @@ export async function seedUsers(h: Harness): Promise<Seeded> {
   return { alice, bob, aliceInB };
 }
 
-const TABLES = ["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items"] as const;
+const TABLES = ["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items", "media_images"] as const;
 
 export type Snapshot = Record<string, unknown>;
 
@@ -90,6 +90,6 @@ export async function snapshot(h: Harness, seeded: Seeded, options: { skip?: (ta
   }
 }
 
-function sortKey(table: (typeof TABLES)[number]): "user_id" | "id" {
-  return table === "wechat_sessions" ? "user_id" : "id";
+function sortKey(table: (typeof TABLES)[number]): "user_id" | "hash" | "id" {
+  return table === "wechat_sessions" ? "user_id" : table === "media_images" ? "hash" : "id";
 }

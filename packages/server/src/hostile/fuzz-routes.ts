@@ -6,13 +6,15 @@
  */
 import fc from "fast-check";
 
-export type Encoding = "query" | "form" | "json";
+export type Encoding = "query" | "form" | "json" | "multipart";
 export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
 
 export interface FuzzRoute {
   method: "GET" | "POST";
-  /** The path after the tenant. */
+  /** The path after the tenant; `:name` is filled from the field of that name. */
   path: string;
+  /** A file upload: sent as multipart/form-data too, with a file part `upfile`. */
+  upload?: boolean;
   fields: Record<string, fc.Arbitrary<FieldValue>>;
 }
 
@@ -111,7 +113,20 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { method: "POST", path: "/shopping-cart/select", fields: { token, key: lineKey, selected: field(fc.constantFrom("true", "false", true, false)) } },
   { method: "POST", path: "/shopping-cart/remove", fields: { token, key: lineKey } },
   { method: "POST", path: "/shopping-cart/empty", fields: { token } },
+  { method: "POST", path: "/dfs/upload/file", upload: true, fields: { token } },
+  { method: "GET", path: "/dfs/files/:name", fields: { name: field(fc.stringMatching(/^[0-9a-f]{64}\.(png|jpg|webp|gif)$/)) } },
 ];
+
+/** A 1×1 PNG: a file an upload may store (the fuzz user's own row). */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+/** What an upload's file part holds: random bytes, an image, an image with bytes after it, or a cut one. */
+export const fileBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+  fc.constant(PNG),
+  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.concat([PNG, bytes])),
+  fc.integer({ min: 0, max: PNG.length - 1 }).map((n) => PNG.subarray(0, n)),
+);
 
 /** Parameters no route knows, added to a request now and then. */
 export const extraFields = fc.dictionary(
@@ -123,12 +138,12 @@ export const extraFields = fc.dictionary(
 /** The requests a route gets: its fields (each possibly left out), some unknown ones, and an encoding. */
 export function requestOf(route: FuzzRoute) {
   const fields = fc.record(route.fields, { requiredKeys: [] });
-  const encodings: Encoding[] = route.method === "GET" ? ["query"] : ["form", "json", "query"];
-  return fc.record({ fields, extra: extraFields, encoding: fc.constantFrom(...encodings) });
+  const encodings: Encoding[] = route.method === "GET" ? ["query"] : route.upload ? ["multipart", "multipart", "multipart", "form", "json"] : ["form", "json", "query"];
+  return fc.record({ fields, extra: extraFields, encoding: fc.constantFrom(...encodings), file: fileBytes });
 }
 
 /** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as a browser would send them). */
-function encodeText(value: string): string {
+export function encodeText(value: string): string {
   let out = "";
   for (const byte of Buffer.from(value, "utf8")) {
     const char = String.fromCharCode(byte);
@@ -148,3 +163,18 @@ export function urlEncoded(params: Record<string, FieldValue>): string {
   for (const [name, value] of Object.entries(params)) add(name, value);
   return pairs.join("&");
 }
+
+const BOUNDARY = "fuzz-boundary-Xq8Lr2";
+
+/** A multipart/form-data body: each parameter a field (arrays and objects as JSON), then the file `upfile`. */
+export function multipartBody(params: Record<string, FieldValue>, file: Buffer): { body: Buffer; contentType: string } {
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    const text = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, "_")}"\r\n\r\n${text}\r\n`));
+  }
+  parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="upfile"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), file);
+  parts.push(Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${BOUNDARY}` };
+}
+

@@ -52,7 +52,7 @@ export function placeholders(h: Harness, seeded: Seeded) {
 
 export function requestBytes(c: HostileCase, host: string, fill: (text: string) => string): Buffer {
   if (c.raw !== undefined) return Buffer.from(fill(c.raw), "latin1");
-  const body = c.body === undefined ? undefined : Buffer.from(fill(c.body), "utf8");
+  const body = c.body === undefined ? undefined : Buffer.from(fill(c.body), c.binary ? "latin1" : "utf8");
   const lines = [`${c.method} ${fill(c.path)} HTTP/1.1`, `Host: ${host}`, "Connection: close"];
   for (const [name, value] of Object.entries(c.headers ?? {})) lines.push(`${name}: ${fill(value)}`);
   if (body) lines.push(`Content-Length: ${body.length}`);

@@ -8,6 +8,8 @@ export interface HostileCase {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The body's characters are bytes (latin1), for binary multipart parts; otherwise it is sent as UTF-8. */
+  binary?: boolean;
   /** The whole request, for malformed HTTP; `__HOST__` is the server's host:port. */
   raw?: string;
   status: number;
@@ -77,3 +79,36 @@ export function request(method: string, path: string, expect: Expect, headers?: 
   const shown = headers && Object.keys(headers).length ? ` ${JSON.stringify(headers)}` : "";
   return { name: short(`${method} ${path}${shown}${body ? ` ${body}` : ""}`), method, path, headers, body, ...expect };
 }
+
+export interface Part {
+  name: string;
+  /** A file part when given. */
+  filename?: string;
+  type?: string;
+  /** latin1: each character one byte. */
+  content: string;
+}
+
+const BOUNDARY = "hostile-boundary-7MA4YWxkTrZu0gW";
+
+/** A multipart/form-data POST of these parts, as wx.uploadFile sends one. */
+export function multipart(path: string, parts: Part[], expect: Expect, options: { headers?: Record<string, string>; end?: string } = {}): HostileCase {
+  const body =
+    parts
+      .map((part) => {
+        const disposition = `form-data; name="${part.name}"${part.filename === undefined ? "" : `; filename="${part.filename}"`}`;
+        return `--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ""}\r\n${part.content}\r\n`;
+      })
+      .join("") + (options.end ?? `--${BOUNDARY}--\r\n`);
+  const shown = parts.map((part) => `${part.name}${part.filename === undefined ? "" : `(${part.filename}, ${part.content.length} B)`}=${part.filename === undefined ? part.content : ""}`);
+  return {
+    name: short(`POST ${path} multipart ${shown.join(" ")}${options.end === undefined ? "" : ` end ${JSON.stringify(options.end)}`}`),
+    method: "POST",
+    path,
+    headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, ...options.headers },
+    body,
+    binary: true,
+    ...expect,
+  };
+}
+
