@@ -7,7 +7,7 @@
 import { createSessions, openStorage } from "@wegate/server";
 import { WechatWorld } from "@wegate/wechat-sim";
 import { skuKeyOf } from "../packages/server/src/routes/sku";
-import type { SkuOption } from "../packages/server/src/storage/shop";
+import type { SkuOption } from "../packages/server/src/shop/store";
 
 export interface Seeded {
   /** Simulator user ids ("u0"...), index = user number. */

@@ -10,10 +10,10 @@ import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadCon
 import { checkKey, ensureKeyCheck, WrongKeyError } from "./key-check";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
-import { ResealError } from "./storage/sealed";
+import { ResealError } from "./accounts/sealed";
 import { AlreadyServingError } from "./storage/serve-lock";
 import { openStorage, type Storage } from "./storage/storage";
-import { AppidTakenError } from "./storage/tenant-admin";
+import { AppidTakenError } from "./accounts/tenant-admin";
 
 const USAGE = `wegate — self-hosted WeChat mini program login (API Factory compatible)
 

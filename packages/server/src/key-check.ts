@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "./config";
 import type { SecretBox } from "./secret-box";
-import { describePlace, KEY_CHECK_META } from "./storage/sealed";
+import { describePlace, KEY_CHECK_META } from "./accounts/sealed";
 import type { Storage } from "./storage/storage";
 
 const KEY_CHECK_TEXT = "wegate: this database's values are sealed with this key";

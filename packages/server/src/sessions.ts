@@ -1,4 +1,5 @@
 import type { Clock } from "@wegate/wechat";
+import { sessionState } from "./sessions/state";
 import type { Session, Storage } from "./storage/storage";
 import { hashToken, isWellFormedToken, newToken } from "./tokens";
 
@@ -46,17 +47,14 @@ export function createSessions(options: { storage: Storage; clock: Clock; policy
   // A short TTL (minutes) must still slide: renew at least twice per TTL.
   const renewEvery = Math.min(policy.renewEverySeconds * 1000, ttl / 2);
 
-  const isLive = (session: Session | undefined, tenantId: number, now: number): session is Session =>
-    session !== undefined &&
-    session.tenantId === tenantId &&
-    session.revokedAt === null &&
-    now < session.expiresAt &&
-    now < session.createdAt + maxAge;
+  const lifetimes = { maxAgeMs: maxAge, renewEveryMs: renewEvery };
+  /** The session's state, and "dead" for another tenant's: a token is only good where it was issued. */
+  const stateOf = (session: Session, tenantId: number, now: number) => (session.tenantId === tenantId ? sessionState(session, now, lifetimes) : "dead");
 
   async function live(tenantId: number, token: string | undefined, now: number): Promise<Session | undefined> {
     if (!token || !isWellFormedToken(token)) return undefined;
     const session = await storage.findSessionByTokenHash(hashToken(token));
-    return isLive(session, tenantId, now) ? session : undefined;
+    return session && stateOf(session, tenantId, now) !== "dead" ? session : undefined;
   }
 
   return {
@@ -82,7 +80,7 @@ export function createSessions(options: { storage: Storage; clock: Clock; policy
       const session = await live(tenantId, token, now);
       // Renewal writes to the database; doing it at most once an hour keeps the
       // hot path (every page's token check) read-only almost always.
-      if (session && now - session.lastRenewedAt >= renewEvery) {
+      if (session && stateOf(session, tenantId, now) === "renew") {
         const expiresAt = Math.min(now + ttl, session.createdAt + maxAge);
         await storage.renewSession(session.id, expiresAt, now);
         return { ...session, expiresAt, lastRenewedAt: now };
@@ -91,10 +89,9 @@ export function createSessions(options: { storage: Storage; clock: Clock; policy
     },
 
     validateCached(tenantId, token) {
-      if (!storage.cachedSessionByTokenHash || !token || !isWellFormedToken(token)) return undefined;
-      const now = clock();
-      const session = storage.cachedSessionByTokenHash(hashToken(token));
-      return isLive(session, tenantId, now) && now - session.lastRenewedAt < renewEvery ? session : undefined;
+      if (!token || !isWellFormedToken(token)) return undefined;
+      const session = storage.peekSessionByTokenHash(hashToken(token));
+      return session && stateOf(session, tenantId, clock()) === "live" ? session : undefined;
     },
 
     async revoke(tenantId, token) {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ShopStorage } from "../storage/shop";
+import type { ShopStorage } from "../shop/store";
 import { type ImportReport, importCatalogue, readCatalogueFile } from "./import";
 
 /** 10 goods in 数码, 服饰 and 食品, some with 颜色/尺码 options; a catalogue file like any user's. */

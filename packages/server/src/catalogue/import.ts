@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import type { ShopStorage } from "../storage/shop";
+import type { ShopStorage } from "../shop/store";
 import { type PictureUploads, uploadLocalPictures } from "./import-pictures";
 import { checkRow, type CheckedRow, FIELDS, REQUIRED_FIELDS } from "./rows";
 

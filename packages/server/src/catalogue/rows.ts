@@ -1,4 +1,4 @@
-import type { NewGoods, SkuOption } from "../storage/shop";
+import type { NewGoods, SkuOption } from "../shop/store";
 
 /**
  * One goods row of a catalogue file, the same for JSON and CSV. JSON may use

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import fc from "fast-check";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ok } from "../http/envelope";
-import type { CartLine, SkuOption } from "../storage/shop";
+import type { CartLine, SkuOption } from "../shop/store";
 import { CartEnvelope, cartAnswer } from "./cart-answer";
 import { yuan } from "./schemas";
 import { skuChoices } from "./sku";

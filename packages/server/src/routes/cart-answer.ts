@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { errors } from "../errors";
-import type { CartLine } from "../storage/shop";
+import type { CartLine } from "../shop/store";
 import { Envelope, Yuan, yuan } from "./schemas";
 import { skuChoices } from "./sku";
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError, detail } from "../errors";
 import { requireSession } from "../http/auth";
 import { sendSerialized } from "../http/envelope";
-import type { CartLine } from "../storage/shop";
+import type { CartLine } from "../shop/store";
 import { CartEnvelope, cartAnswer } from "./cart-answer";
 import { GoodsId, Token, TokenQuery } from "./schemas";
 import { skuKeyOf } from "./sku";

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError, detail, errors } from "../errors";
 import { requireSession } from "../http/auth";
 import { envelopeFor, langOf, ok } from "../http/envelope";
-import type { Goods } from "../storage/shop";
+import type { Goods } from "../shop/store";
 import { formatDateAdd } from "./user";
 import { EmptyEnvelope, Envelope, GoodsId, NameLike, pageOf, Paging, Token, Yuan, yuan } from "./schemas";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { SkuOption } from "../storage/shop";
+import type { SkuOption } from "../shop/store";
 import { skuKeyOf } from "./sku";
 
 const options = (): SkuOption[] => [

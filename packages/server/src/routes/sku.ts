@@ -1,5 +1,5 @@
 import { ApiError, detail } from "../errors";
-import type { SkuOption } from "../storage/shop";
+import type { SkuOption } from "../shop/store";
 
 /** One chosen option value, as cart lines show it. */
 export interface SkuChoice {

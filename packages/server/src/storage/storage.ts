@@ -1,309 +1,45 @@
-import { type Kysely, type Selectable, sql } from "kysely";
-import { compiledOnce, rowsOf, transaction } from "./compiled";
-import { type Connection, connect } from "./connect";
+import type { Kysely } from "kysely";
+import { type AccountsStore, createAccountsStore } from "../accounts/store";
+import { createSealedStorage, type SealedStorage } from "../accounts/sealed";
+import { createTenantAdminStorage, type TenantAdminStorage } from "../accounts/tenant-admin";
+import { createSessionsStore, type SessionsStore } from "../sessions/store";
+import { createShopStorage, type ShopStorage } from "../shop/store";
 import { migrateToLatest, ping } from "./migrations";
 import type { Database, Dialect } from "./schema";
-import { withSessionCache } from "./session-cache";
-import { withShopCache } from "./shop-cache";
-import { createSealedStorage, type SealedStorage } from "./sealed";
-import { createShopStorage, type ShopStorage } from "./shop";
-import { AppidTakenError, createTenantAdminStorage, type TenantAdminStorage } from "./tenant-admin";
 
-export interface Tenant {
-  id: number;
-  subDomain: string;
-}
+export type { NewUser, StoredApp, Tenant, User, UserPatch, UserProfile } from "../accounts/store";
+export type { NewSession, Session } from "../sessions/store";
 
-export interface StoredApp {
-  appid: string;
-  /** Sealed with the SecretBox; open only to call WeChat. */
-  secretEnc: string;
-}
-
-export interface UserProfile {
-  nick: string;
-  avatarUrl: string;
-  gender: number;
-  city: string;
-  province: string;
-  country: string;
-}
-
-export interface User extends UserProfile {
-  id: number;
-  tenantId: number;
-  openid: string;
-  unionid: string | null;
-  mobile: string;
-  referrerId: number | null;
-  ext: Record<string, string>;
-  createdAt: number;
-}
-
-export interface NewUser extends Partial<UserProfile> {
-  openid: string;
-  unionid?: string;
-  referrerId?: number;
-  ext?: Record<string, string>;
-}
-
-export type UserPatch = Partial<UserProfile & { mobile: string; ext: Record<string, string> }>;
-
-export interface Session {
-  id: number;
-  userId: number;
-  tenantId: number;
-  createdAt: number;
-  expiresAt: number;
-  lastRenewedAt: number;
-  revokedAt: number | null;
-}
-
-/** Domain verbs over one database. Same code for SQLite and PostgreSQL. */
-export interface Storage extends ShopStorage, TenantAdminStorage, SealedStorage {
+/** The database itself: its schema, whether it answers, closing it. */
+export interface Lifecycle {
   readonly dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  ensureTenant(subDomain: string, now: number): Promise<Tenant>;
-  findTenant(subDomain: string): Promise<Tenant | undefined>;
-  listTenants(): Promise<Array<Tenant & { appids: string[] }>>;
-  /** Adds or re-keys an app; an appid belongs to one tenant only (else AppidTakenError). */
-  saveApp(tenantId: number, app: StoredApp, now: number): Promise<void>;
-  listApps(tenantId: number): Promise<StoredApp[]>;
-
-  findUserById(tenantId: number, id: number): Promise<User | undefined>;
-  findUserByOpenid(tenantId: number, openid: string): Promise<User | undefined>;
-  /** Atomic on (tenant, openid): N parallel calls for one openid create exactly one user. */
-  createUserIfAbsent(tenantId: number, user: NewUser, now: number): Promise<{ user: User; created: boolean }>;
-  updateUser(userId: number, patch: UserPatch, now: number): Promise<void>;
-  saveSessionKey(userId: number, sessionKeyEnc: string, now: number): Promise<void>;
-  findSessionKey(userId: number): Promise<string | undefined>;
-
-  /**
-   * Inserts a session and ends the user's oldest beyond `maxLive` (and dead
-   * ones), in one transaction; with `sessionKeyEnc`, the login's sealed
-   * session_key is saved in it too (as saveSessionKey does).
-   */
-  createSession(session: NewSession, maxLive: number): Promise<Session>;
-  findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
-  /** The session if it is held in memory (withSessionCache), without a promise; undefined: ask findSessionByTokenHash. */
-  cachedSessionByTokenHash?(tokenHash: string): Session | undefined;
-  renewSession(id: number, expiresAt: number, now: number): Promise<void>;
-  revokeSession(id: number, now: number): Promise<void>;
 }
 
-export type NewSession = Omit<Session, "id" | "revokedAt" | "lastRenewedAt"> & { tokenHash: string; sessionKeyEnc?: string };
+/**
+ * Every store over one database, one per concern: accounts (tenants, apps,
+ * users, session_keys, and the operator's verbs on them), sessions, shop
+ * (goods, favorites, carts). Each has its own interface, its own kysely
+ * implementation for SQLite and PostgreSQL and, where a server keeps one, its
+ * own cache wrapper (openStorage).
+ */
+export type Storage = Lifecycle & AccountsStore & TenantAdminStorage & SealedStorage & SessionsStore & ShopStorage;
 
-function toUser(row: Selectable<Database["users"]>): User {
-  let ext: Record<string, string> = {};
-  try {
-    ext = JSON.parse(row.ext);
-  } catch {
-    // a hand-edited row must not break every request of that user
-  }
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    openid: row.openid,
-    unionid: row.unionid,
-    nick: row.nick,
-    avatarUrl: row.avatar_url,
-    gender: row.gender,
-    city: row.city,
-    province: row.province,
-    country: row.country,
-    mobile: row.mobile,
-    referrerId: row.referrer_id,
-    ext,
-    createdAt: Number(row.created_at),
-  };
-}
-
-function toSession(row: Selectable<Database["sessions"]>): Session {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    tenantId: row.tenant_id,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    lastRenewedAt: Number(row.last_renewed_at),
-    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-  };
-}
-
-function profileColumns(patch: UserPatch) {
-  return {
-    ...(patch.nick !== undefined && { nick: patch.nick }),
-    ...(patch.avatarUrl !== undefined && { avatar_url: patch.avatarUrl }),
-    ...(patch.gender !== undefined && { gender: patch.gender }),
-    ...(patch.city !== undefined && { city: patch.city }),
-    ...(patch.province !== undefined && { province: patch.province }),
-    ...(patch.country !== undefined && { country: patch.country }),
-    ...(patch.mobile !== undefined && { mobile: patch.mobile }),
-    ...(patch.ext !== undefined && { ext: JSON.stringify(patch.ext) }),
-  };
-}
-
+/** The stores over `db`, uncached. */
 export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
-  const findTenant = (subDomain: string) =>
-    db.selectFrom("tenants").select(["id", "sub_domain"]).where("sub_domain", "=", subDomain).executeTakeFirst()
-      .then((row) => row && { id: row.id, subDomain: row.sub_domain });
-  const usersByOpenid = compiledOnce(db, db.selectFrom("users").selectAll().where("tenant_id", "=", -1).where("openid", "=", "?"), [-1, "?"]);
-  const findUserByOpenid = (tenantId: number, openid: string) => usersByOpenid(tenantId, openid).then(([row]) => row && toUser(row));
-  // Every login runs these.
-  const upsertSessionKey = compiledOnce(
-    db,
-    db.insertInto("wechat_sessions").values({ user_id: -1, session_key_enc: "?", updated_at: -2 })
-      .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ session_key_enc: eb.ref("excluded.session_key_enc"), updated_at: eb.ref("excluded.updated_at") }))),
-    [-1, "?", -2],
-  );
-  const insertSession = compiledOnce(
-    db,
-    db.insertInto("sessions")
-      .values({ user_id: -1, tenant_id: -2, token_hash: "?", created_at: -3, expires_at: -4, last_renewed_at: -5, revoked_at: null })
-      .returningAll(),
-    [-1, -2, "?", -3, -4, -5, null],
-  );
-  const sessionsOfUser = compiledOnce(
-    db,
-    // Read from the sessions_of_user index alone; newest first is sorted in JS
-    // (an `order by id` would make SQLite sort, or read the table instead).
-    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1),
-    [-1],
-  );
-  // Every request behind a token runs this one.
-  const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
-
   return {
-    ...createShopStorage(db),
-    ...createTenantAdminStorage(db),
-    ...createSealedStorage(db),
     dialect,
     migrate: () => migrateToLatest(db, dialect),
     ping: () => ping(db),
     close: () => db.destroy(),
-
-    async ensureTenant(subDomain, now) {
-      await db.insertInto("tenants").values({ sub_domain: subDomain, created_at: now })
-        .onConflict((oc) => oc.column("sub_domain").doNothing()).execute();
-      return (await findTenant(subDomain))!;
-    },
-    findTenant,
-    async listTenants() {
-      const tenants = await db.selectFrom("tenants").select(["id", "sub_domain"]).orderBy("id").execute();
-      const apps = await db.selectFrom("apps").select(["tenant_id", "appid"]).orderBy("id").execute();
-      return tenants.map((t) => ({
-        id: t.id,
-        subDomain: t.sub_domain,
-        appids: apps.filter((a) => a.tenant_id === t.id).map((a) => a.appid),
-      }));
-    },
-    async saveApp(tenantId, app, now) {
-      // Re-keys only this tenant's app: one statement, no check-then-write.
-      const saved = await db.insertInto("apps").values({ tenant_id: tenantId, appid: app.appid, secret_enc: app.secretEnc, created_at: now })
-        .onConflict((oc) => oc.column("appid").doUpdateSet({ secret_enc: app.secretEnc }).where("apps.tenant_id", "=", tenantId))
-        .returning("id").executeTakeFirst();
-      if (saved) return;
-      const owner = await db.selectFrom("apps").innerJoin("tenants", "tenants.id", "apps.tenant_id")
-        .select("tenants.sub_domain").where("apps.appid", "=", app.appid).executeTakeFirst();
-      throw new AppidTakenError(app.appid, owner?.sub_domain ?? "?");
-    },
-    async listApps(tenantId) {
-      const rows = await db.selectFrom("apps").select(["appid", "secret_enc"]).where("tenant_id", "=", tenantId).orderBy("id").execute();
-      return rows.map((r) => ({ appid: r.appid, secretEnc: r.secret_enc }));
-    },
-
-    async findUserById(tenantId, id) {
-      const row = await db.selectFrom("users").selectAll().where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
-      return row && toUser(row);
-    },
-    findUserByOpenid,
-    async createUserIfAbsent(tenantId, user, now) {
-      // Returning users (most logins) are found without taking the write lock.
-      const existing = await findUserByOpenid(tenantId, user.openid);
-      if (existing) return { user: existing, created: false };
-      // One statement, no read-then-write: the unique (tenant_id, openid) index
-      // decides the race, so parallel first logins produce a single user.
-      const inserted = await db
-        .insertInto("users")
-        .values({
-          tenant_id: tenantId,
-          openid: user.openid,
-          unionid: user.unionid ?? null,
-          nick: user.nick ?? "",
-          avatar_url: user.avatarUrl ?? "",
-          gender: user.gender ?? 0,
-          city: user.city ?? "",
-          province: user.province ?? "",
-          country: user.country ?? "",
-          mobile: "",
-          referrer_id: user.referrerId ?? null,
-          ext: JSON.stringify(user.ext ?? {}),
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.columns(["tenant_id", "openid"]).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted) return { user: toUser(inserted), created: true };
-      return { user: (await findUserByOpenid(tenantId, user.openid))!, created: false };
-    },
-    async updateUser(userId, patch, now) {
-      await db.updateTable("users").set({ ...profileColumns(patch), updated_at: now }).where("id", "=", userId).execute();
-    },
-    async saveSessionKey(userId, sessionKeyEnc, now) {
-      await upsertSessionKey(userId, sessionKeyEnc, now);
-    },
-    async findSessionKey(userId) {
-      const row = await db.selectFrom("wechat_sessions").select("session_key_enc").where("user_id", "=", userId).executeTakeFirst();
-      return row?.session_key_enc;
-    },
-
-    createSession(session, maxLive) {
-      const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
-      return transaction(db, function* () {
-        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with(userId, sessionKeyEnc, createdAt));
-        const [row] = yield* rowsOf(insertSession.with(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null));
-        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
-        // and rows already revoked or expired) are deleted, which ends them.
-        // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
-        let live = 0;
-        const ended = (yield* rowsOf(sessionsOfUser.with(userId)))
-          .sort((a, b) => b.id - a.id)
-          .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
-          .map((s) => s.id);
-        if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
-        return toSession(row);
-      });
-    },
-    async findSessionByTokenHash(tokenHash) {
-      const [row] = await sessionsByTokenHash(tokenHash);
-      return row && toSession(row);
-    },
-    async renewSession(id, expiresAt, now) {
-      await db.updateTable("sessions").set({ expires_at: expiresAt, last_renewed_at: now })
-        .where("id", "=", id).where("revoked_at", "is", null).execute();
-    },
-    async revokeSession(id, now) {
-      await db.updateTable("sessions").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).execute();
-    },
+    ...createAccountsStore(db),
+    ...createTenantAdminStorage(db),
+    ...createSealedStorage(db),
+    ...createSessionsStore(db),
+    ...createShopStorage(db),
   };
 }
 
-/**
- * Opens DATABASE_URL and returns its Storage (call migrate() before use).
- * `cache` keeps sessions, carts and goods in memory (withSessionCache,
- * withShopCache): only for the one process that writes them, the server on
- * its locked SQLite file.
- */
-export function openStorage(databaseUrl: string, options: { cache?: boolean; connection?: Connection } = {}): Storage {
-  if (options.cache && !databaseUrl.startsWith("sqlite:")) throw new Error("the in-memory caches are for a single server on SQLite");
-  // `connection`: one already opened, which other stores (media) share; closed with this storage.
-  const { db, dialect } = options.connection ?? connect(databaseUrl);
-  const storage = createStorage(db, dialect);
-  if (!options.cache) return storage;
-  const dataVersion = async () => (await sql<{ data_version: number }>`pragma data_version`.execute(db)).rows[0].data_version;
-  return withSessionCache(withShopCache(storage, { dataVersion }));
-}
+export { openStorage } from "./open";

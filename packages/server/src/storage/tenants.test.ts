@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createSecretBox } from "../secret-box";
 import { freshPostgresSchema } from "../testing/postgres";
-import { ResealError } from "./sealed";
+import { ResealError } from "../accounts/sealed";
 import { openStorage, type Storage } from "./storage";
-import { AppidTakenError } from "./tenant-admin";
+import { AppidTakenError } from "../accounts/tenant-admin";
 
 const backends: Array<{ name: string; open(): Promise<{ url: string; cleanup(): Promise<void> }> }> = [
   {

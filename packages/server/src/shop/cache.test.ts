@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
-import type { NewGoods } from "./shop";
+import type { NewGoods } from "./store";
 import { heldBack } from "../testing/held-back";
 import { type TempSqlite, tempSqliteStorage } from "../testing/sqlite";
-import { DEFAULT_POLL_MS, withShopCache } from "./shop-cache";
-import { openStorage, type Storage } from "./storage";
+import { type ChangeFeed, DEFAULT_POLL_MS } from "../storage/changes";
+import { withShopCache } from "./cache";
+import { openStorage, type Storage } from "../storage/storage";
 
 const now = Date.UTC(2026, 10, 24);
 let temp: TempSqlite;
@@ -28,13 +29,11 @@ function counted(storage: Storage) {
   return { storage: wrapped, reads };
 }
 
-/** Never reports a change made elsewhere (those are tested through openStorage). */
-const still = { dataVersion: async () => 1 };
+/** A feed that hears nothing: changes made elsewhere are tested through openStorage. */
+const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, close: async () => {} };
 
-async function cachedShop(storage: Storage) {
-  const cached = withShopCache(storage, still);
-  await sleep(5); // the first poll: nothing is kept before it
-  return cached;
+async function cachedShop(storage: Storage): Promise<Storage> {
+  return { ...storage, ...withShopCache(storage, { changes: quiet }) };
 }
 
 async function newUser() {

@@ -1,4 +1,5 @@
-import type { Session, Storage } from "./storage";
+import type { ChangeFeed } from "../storage/changes";
+import type { NewSession, Session, SessionsStore } from "./store";
 
 /** Live sessions kept; beyond this the oldest cached ones are dropped (and read again when used). */
 const DEFAULT_MAX_ENTRIES = 100_000;
@@ -9,8 +10,9 @@ const MAX_MARKS = 10_000;
  * Sessions read once and then answered from memory: every page's token check
  * skips the database. Only correct where this process sees every change to
  * the sessions table — one server process on its SQLite file, which
- * `lockForServing` enforces; several instances on PostgreSQL read the
- * database each time, so a logout ends the token on all of them at once.
+ * `lockForServing` enforces, hearing other processes' commits through
+ * `changes` (then it forgets everything); several instances on PostgreSQL
+ * read the database each time, so a logout ends the token on all of them at once.
  *
  * Every session write goes through here: a revoke or renewal updates the
  * cache after the database, and a login (which may end the user's oldest
@@ -19,7 +21,9 @@ const MAX_MARKS = 10_000;
  * session can never come back; writes to other sessions, even committed
  * together with it, do not matter.
  */
-export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTRIES): Storage {
+export function withSessionCache(storage: SessionsStore, options: { changes: ChangeFeed; maxEntries?: number }): SessionsStore {
+  const { changes } = options;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const byHash = new Map<string, Session>();
   const hashById = new Map<number, string>();
   const hashesByUser = new Map<number, Set<string>>();
@@ -79,29 +83,37 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
     }
   }
 
+  changes.listen(() => {
+    // Lookups under way may have read what just changed: none of them is kept.
+    dropMarks();
+    oldestUsable = ++tick;
+    byHash.clear();
+    hashById.clear();
+    hashesByUser.clear();
+  });
+
   const writtenSince = (session: Session, started: number) =>
     started < oldestUsable || (sessionWrittenAt.get(session.id) ?? -1) > started || (userWrittenAt.get(session.userId) ?? -1) > started;
 
+  /** Each verb's rule, written out: a verb added to SessionsStore does not compile until it has one here. */
   return {
-    ...storage,
+    peekSessionByTokenHash: (tokenHash: string) => byHash.get(tokenHash),
 
-    cachedSessionByTokenHash: (tokenHash) => byHash.get(tokenHash),
-
-    async findSessionByTokenHash(tokenHash) {
+    async findSessionByTokenHash(tokenHash: string) {
       const cached = byHash.get(tokenHash);
       if (cached) return cached;
       const started = tick;
       lookups++;
       try {
         const session = await storage.findSessionByTokenHash(tokenHash);
-        if (session && !writtenSince(session, started)) remember(tokenHash, session);
+        if (session && changes.hearing && !writtenSince(session, started)) remember(tokenHash, session);
         return session;
       } finally {
         if (--lookups === 0) dropMarks();
       }
     },
 
-    createSession: (session, maxLive) =>
+    createSession: (session: NewSession, maxLive: number) =>
       write(
         userWrittenAt,
         session.userId,
@@ -111,7 +123,7 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
         },
       ),
 
-    renewSession: (id, expiresAt, now) =>
+    renewSession: (id: number, expiresAt: number, now: number) =>
       write(
         sessionWrittenAt,
         id,
@@ -119,12 +131,12 @@ export function withSessionCache(storage: Storage, maxEntries = DEFAULT_MAX_ENTR
         () => forget(hashById.get(id)),
       ),
 
-    revokeSession: (id, now) =>
+    revokeSession: (id: number, now: number) =>
       write(
         sessionWrittenAt,
         id,
         () => storage.revokeSession(id, now),
         () => forget(hashById.get(id)),
       ),
-  };
+  } satisfies Record<keyof SessionsStore, unknown>;
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./schema";
+import type { Database } from "../storage/schema";
 
 /** Where a sealed value is kept, to name it in messages (never its value). */
 export type SealedPlace =

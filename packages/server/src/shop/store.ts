@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import { compiledOnce } from "./compiled";
-import type { Database } from "./schema";
+import { compiledOnce } from "../storage/compiled";
+import type { Database } from "../storage/schema";
 
 /** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
 export interface SkuOption {

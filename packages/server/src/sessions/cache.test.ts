@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { heldBack } from "../testing/held-back";
 import { type TempSqlite, tempSqliteStorage } from "../testing/sqlite";
-import { AlreadyServingError, lockForServing } from "./serve-lock";
-import { withSessionCache } from "./session-cache";
-import type { Storage } from "./storage";
+import { AlreadyServingError, lockForServing } from "../storage/serve-lock";
+import type { ChangeFeed } from "../storage/changes";
+import { withSessionCache } from "./cache";
+import type { Storage } from "../storage/storage";
 
 const now = Date.UTC(2026, 10, 24);
 let temp: TempSqlite;
@@ -42,10 +43,14 @@ before(async () => {
 });
 after(() => temp.remove());
 
+/** A feed that hears nothing: changes made elsewhere are tested through openStorage. */
+const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, close: async () => {} };
+const cachedOver = (storage: Storage, maxEntries?: number): Storage => ({ ...storage, ...withSessionCache(storage, { changes: quiet, maxEntries }) });
+
 describe("withSessionCache", () => {
   test("a session is read from the database once, then answered from memory; unknown hashes are not kept", async () => {
     const { storage, reads } = counted(inner);
-    const cached = withSessionCache(storage);
+    const cached = cachedOver(storage);
     const { tokenHash, session } = await newSession(cached);
     assert.deepEqual(await cached.findSessionByTokenHash(tokenHash), session);
     assert.deepEqual(await cached.findSessionByTokenHash(tokenHash), session);
@@ -56,7 +61,7 @@ describe("withSessionCache", () => {
   });
 
   test("revoke and renew are seen by the next lookup", async () => {
-    const cached = withSessionCache(inner);
+    const cached = cachedOver(inner);
     const { tokenHash, session } = await newSession(cached);
     await cached.findSessionByTokenHash(tokenHash);
     await cached.renewSession(session.id, now + 120_000, now + 5);
@@ -67,7 +72,7 @@ describe("withSessionCache", () => {
 
   test("a login that ends the user's oldest session ends it in the cache too", async () => {
     const user = (await inner.createUserIfAbsent(tenantId, { openid: "o-many" }, now)).user.id;
-    const cached = withSessionCache(inner);
+    const cached = cachedOver(inner);
     const first = await newSession(cached, { user, maxLive: 2 });
     const second = await newSession(cached, { user, maxLive: 2 });
     assert.ok(await cached.findSessionByTokenHash(first.tokenHash));
@@ -80,7 +85,7 @@ describe("withSessionCache", () => {
   test("a lookup that read the row before a login ended that session does not bring it back", async () => {
     const user = (await inner.createUserIfAbsent(tenantId, { openid: "o-race-login" }, now)).user.id;
     const { call, read, release } = heldBack(inner.findSessionByTokenHash);
-    const cached = withSessionCache({ ...inner, findSessionByTokenHash: call });
+    const cached = cachedOver({ ...inner, findSessionByTokenHash: call });
     const first = await newSession(cached, { user, maxLive: 1 });
     const stale = cached.findSessionByTokenHash(first.tokenHash);
     await read;
@@ -92,7 +97,7 @@ describe("withSessionCache", () => {
 
   test("lookups that overlap writes to other sessions (committed together) are kept", async () => {
     const { storage, reads } = counted(inner);
-    const cached = withSessionCache(storage);
+    const cached = cachedOver(storage);
     const others = await Promise.all(Array.from({ length: 5 }, (_, i) => inner.createUserIfAbsent(tenantId, { openid: `o-other-${i}` }, now)));
     const mine = await Promise.all(Array.from({ length: 5 }, () => newSession(inner)));
     const revoked = await newSession(inner);
@@ -109,7 +114,7 @@ describe("withSessionCache", () => {
   test("a lookup that read the row before a revoke does not bring the session back", async () => {
     const { call, read, release } = heldBack(inner.findSessionByTokenHash);
     const slow: Storage = { ...inner, findSessionByTokenHash: call };
-    const cached = withSessionCache(slow);
+    const cached = cachedOver(slow);
     const { tokenHash, session } = await newSession(cached);
     const stale = cached.findSessionByTokenHash(tokenHash);
     await read;
@@ -121,7 +126,7 @@ describe("withSessionCache", () => {
 
   test("holds at most maxEntries sessions, dropping the oldest", async () => {
     const { storage, reads } = counted(inner);
-    const cached = withSessionCache(storage, 2);
+    const cached = cachedOver(storage, 2);
     const sessions = [await newSession(cached), await newSession(cached), await newSession(cached)];
     for (const { tokenHash } of sessions) await cached.findSessionByTokenHash(tokenHash);
     assert.equal(reads.count, 3);

@@ -1,11 +1,9 @@
-import type { CartLine, Goods } from "./shop";
-import type { Storage } from "./storage";
+import type { ChangeFeed } from "../storage/changes";
+import type { CartLine, Goods, ShopStorage } from "./store";
 
 /** Carts kept (about 1-2 KB each); beyond this the oldest cached ones are dropped and read again when used. */
 const MAX_CARTS = 20_000;
 const MAX_GOODS = 10_000;
-/** How often changes made by another process (`wegate goods import`) are looked for. */
-export const DEFAULT_POLL_MS = 250;
 
 type ShownGoods = CartLine["goods"];
 
@@ -25,22 +23,22 @@ function boundedSet<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
  *
  * - A cart write forgets that user's cart; an add updates it in place from
  *   the upsert's answer, so adding costs one statement.
- * - Other processes may change goods (`wegate goods import`): `dataVersion`
- *   (SQLite's `PRAGMA data_version`, which moves when another connection
- *   commits) is polled every `pollMs`, and any change empties both caches.
- *   A goods change made elsewhere shows in carts within that time.
+ * - Other processes may change goods (`wegate goods import`): what `changes`
+ *   hears (SQLite's `PRAGMA data_version`, polled: storage/changes.ts)
+ *   empties both caches. A goods change made elsewhere shows in carts within
+ *   the poll's interval.
  * - A favorite changes its goods' count (numberFav): that goods is read
  *   again; carts, which do not show the count, stay.
  * - A read that raced with a write is not kept.
  *
  * Every verb's rule is written out below; there is no default.
  */
-export function withShopCache(storage: Storage, options: { dataVersion: () => Promise<number>; pollMs?: number }): Storage {
+export function withShopCache(storage: ShopStorage, options: { changes: ChangeFeed }): ShopStorage {
+  const { changes } = options;
   const carts = new Map<number, CartLine[]>();
   const goodsById = new Map<number, Goods>();
-  /** Bumped before and after every write; a read is kept only if it saw none. Undefined until the first poll. */
+  /** Bumped before and after every write and change heard; a read is kept only if it saw none. */
   let writes = 0;
-  let version: number | undefined;
 
   /**
    * What cart lines show of each goods (its pics and options are already
@@ -74,22 +72,10 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     shownGoods.clear();
   }
 
-  async function poll() {
-    try {
-      const seen = await options.dataVersion();
-      if (seen !== version) {
-        writes++;
-        forgetAll();
-        version = seen;
-      }
-    } catch {
-      // closed or busy: try again at the next tick; nothing is cached meanwhile
-      version = undefined;
-      forgetAll();
-    }
-  }
-  const polling = poll();
-  const timer = setInterval(poll, options.pollMs ?? DEFAULT_POLL_MS).unref();
+  changes.listen(() => {
+    writes++;
+    forgetAll();
+  });
 
   async function write<T>(change: () => Promise<T>, after: (result: T | undefined) => void): Promise<T> {
     writes++;
@@ -107,7 +93,7 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     if (cached !== undefined) return cached;
     const seen = writes;
     const value = await read();
-    if (value === undefined || writes !== seen || version === undefined) return value;
+    if (value === undefined || writes !== seen || !changes.hearing) return value;
     const kept = keep(value);
     boundedSet(map, max, key, kept);
     return kept;
@@ -153,41 +139,13 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
 
   /**
    * The rule of every verb, written out: an object literal that must name each
-   * key of Storage (optional ones too), so a verb added later does not compile
-   * until it gets its rule here.
+   * key of ShopStorage, so a verb added later does not compile until it gets
+   * its rule here.
    */
-  const wrapped: Storage = {
-    dialect: storage.dialect,
-
-    // Neither goods nor cart rows: straight through.
-    migrate: storage.migrate,
-    ping: storage.ping,
-    ensureTenant: storage.ensureTenant,
-    findTenant: storage.findTenant,
-    listTenants: storage.listTenants,
-    saveApp: storage.saveApp,
-    listApps: storage.listApps,
-    findUserById: storage.findUserById,
-    findUserByOpenid: storage.findUserByOpenid,
-    createUserIfAbsent: storage.createUserIfAbsent,
-    updateUser: storage.updateUser,
-    saveSessionKey: storage.saveSessionKey,
-    findSessionKey: storage.findSessionKey,
-    createSession: storage.createSession,
-    findSessionByTokenHash: storage.findSessionByTokenHash,
-    cachedSessionByTokenHash: storage.cachedSessionByTokenHash,
-    renewSession: storage.renewSession,
-    revokeSession: storage.revokeSession,
+  const wrapped: ShopStorage = {
     listCategories: storage.listCategories,
     // A new category changes no goods (a goods names its category by id).
     ensureCategory: storage.ensureCategory,
-    // Tenants, apps and sealed values (the operator's verbs): no goods or cart rows.
-    addTenantApp: storage.addTenantApp,
-    describeTenant: storage.describeTenant,
-    getMeta: storage.getMeta,
-    putMetaIfAbsent: storage.putMetaIfAbsent,
-    sealedSamples: storage.sealedSamples,
-    resealAll: storage.resealAll,
 
     // Reads that are not kept: lists and counts change with every import.
     countGoods: storage.countGoods,
@@ -195,19 +153,8 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     isFavorite: storage.isFavorite,
     listFavorites: storage.listFavorites,
 
-    async close() {
-      clearInterval(timer);
-      await polling;
-      forgetAll();
-      await storage.close();
-    },
-
     // A goods change shows in every cart that holds it: forget both caches.
-    saveGoods: (...args: Parameters<Storage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
-    // A removed tenant takes its goods and its users' carts with it.
-    removeTenant: (subDomain: string) => write(() => storage.removeTenant(subDomain), forgetAll),
-    // Apps are read through the tenant directory's own cache, never from this one.
-    removeApp: (tenantId: number, appid: string) => storage.removeApp(tenantId, appid),
+    saveGoods: (...args: Parameters<ShopStorage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));
@@ -228,7 +175,7 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
     removeCartLines: cartWrite(storage.removeCartLines),
     emptyCart: cartWrite(storage.emptyCart),
 
-    addToCart(tenantId: number, userId: number, line: Parameters<Storage["addToCart"]>[2], now: number) {
+    addToCart(tenantId: number, userId: number, line: Parameters<ShopStorage["addToCart"]>[2], now: number) {
       const before = carts.get(userId);
       const goods = goodsById.get(line.goodsId);
       return cartWriteOf(
@@ -242,7 +189,7 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
           // the same commit, do not matter.
           const untouched = !overlapped && carts.get(userId) === before;
           carts.delete(userId);
-          if (!added || !before || !untouched || version === undefined) return;
+          if (!added || !before || !untouched || !changes.hearing) return;
           const at = before.findIndex((l) => l.id === added.id);
           if (at < 0 && !goods) return;
           const changed: CartLine =
@@ -253,6 +200,6 @@ export function withShopCache(storage: Storage, options: { dataVersion: () => Pr
         },
       );
     },
-  } satisfies Record<keyof Storage, unknown>;
+  } satisfies Record<keyof ShopStorage, unknown>;
   return wrapped;
 }

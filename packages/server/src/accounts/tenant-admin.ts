@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./schema";
-import type { StoredApp, Tenant } from "./storage";
+import type { Database } from "../storage/schema";
+import type { StoredApp, Tenant } from "./store";
 
 /** `appid` is served by another tenant: an appid belongs to one tenant only. */
 export class AppidTakenError extends Error {

@@ -1,0 +1,100 @@
+import type { Kysely, Selectable } from "kysely";
+import { sessionKeyUpsert } from "../accounts/store";
+import { compiledOnce, rowsOf, transaction } from "../storage/compiled";
+import type { Database } from "../storage/schema";
+
+export interface Session {
+  id: number;
+  userId: number;
+  tenantId: number;
+  createdAt: number;
+  expiresAt: number;
+  lastRenewedAt: number;
+  revokedAt: number | null;
+}
+
+export type NewSession = Omit<Session, "id" | "revokedAt" | "lastRenewedAt"> & { tokenHash: string; sessionKeyEnc?: string };
+
+/** Login sessions, by the SHA-256 of their token. */
+export interface SessionsStore {
+  /**
+   * Inserts a session and ends the user's oldest beyond `maxLive` (and dead
+   * ones), in one transaction; with `sessionKeyEnc`, the login's sealed
+   * session_key is saved in it too (as saveSessionKey does).
+   */
+  createSession(session: NewSession, maxLive: number): Promise<Session>;
+  findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /**
+   * The session if this store holds it in memory, without waiting (the
+   * cache, sessions/cache.ts); undefined: ask findSessionByTokenHash. The
+   * database store holds nothing.
+   */
+  peekSessionByTokenHash(tokenHash: string): Session | undefined;
+  renewSession(id: number, expiresAt: number, now: number): Promise<void>;
+  revokeSession(id: number, now: number): Promise<void>;
+}
+
+function toSession(row: Selectable<Database["sessions"]>): Session {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    lastRenewedAt: Number(row.last_renewed_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+export function createSessionsStore(db: Kysely<Database>): SessionsStore {
+  const upsertSessionKey = sessionKeyUpsert(db);
+  const insertSession = compiledOnce(
+    db,
+    db.insertInto("sessions")
+      .values({ user_id: -1, tenant_id: -2, token_hash: "?", created_at: -3, expires_at: -4, last_renewed_at: -5, revoked_at: null })
+      .returningAll(),
+    [-1, -2, "?", -3, -4, -5, null],
+  );
+  const sessionsOfUser = compiledOnce(
+    db,
+    // Read from the sessions_of_user index alone; newest first is sorted in JS
+    // (an `order by id` would make SQLite sort, or read the table instead).
+    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1),
+    [-1],
+  );
+  // Every request behind a token runs this one.
+  const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
+
+
+  return {
+    createSession(session, maxLive) {
+      const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
+      return transaction(db, function* () {
+        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with(userId, sessionKeyEnc, createdAt));
+        const [row] = yield* rowsOf(insertSession.with(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null));
+        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
+        // and rows already revoked or expired) are deleted, which ends them.
+        // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
+        let live = 0;
+        const ended = (yield* rowsOf(sessionsOfUser.with(userId)))
+          .sort((a, b) => b.id - a.id)
+          .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
+          .map((s) => s.id);
+        if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
+        return toSession(row);
+      });
+    },
+    async findSessionByTokenHash(tokenHash) {
+      const [row] = await sessionsByTokenHash(tokenHash);
+      return row && toSession(row);
+    },
+    async renewSession(id, expiresAt, now) {
+      await db.updateTable("sessions").set({ expires_at: expiresAt, last_renewed_at: now })
+        .where("id", "=", id).where("revoked_at", "is", null).execute();
+    },
+    async revokeSession(id, now) {
+      await db.updateTable("sessions").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    },
+    peekSessionByTokenHash: () => undefined,
+  };
+}
