@@ -135,11 +135,24 @@ export const extraFields = fc.dictionary(
   { maxKeys: 3 },
 );
 
-/** The requests a route gets: its fields (each possibly left out), some unknown ones, and an encoding. */
+/** Header text a client can send (visible ASCII and spaces). */
+const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+
+/** The token's other ways in, and the language switch, now and then. */
+export const headerFields = fc.record(
+  {
+    authorization: fc.oneof(headerText, headerText.map((text) => `Bearer ${text}`), fc.constant(`Bearer ${TOKEN_PLACEHOLDER}`)),
+    "x-token": fc.oneof(headerText, fc.constant(TOKEN_PLACEHOLDER)),
+    "accept-language": fc.oneof(headerText, fc.constantFrom("en", "en-US,en;q=0.9", "zh-CN", "*")),
+  },
+  { requiredKeys: [] },
+);
+
+/** The requests a route gets: its fields (each possibly left out), some unknown ones, headers, and an encoding. */
 export function requestOf(route: FuzzRoute) {
   const fields = fc.record(route.fields, { requiredKeys: [] });
   const encodings: Encoding[] = route.method === "GET" ? ["query"] : route.upload ? ["multipart", "multipart", "multipart", "form", "json"] : ["form", "json", "query"];
-  return fc.record({ fields, extra: extraFields, encoding: fc.constantFrom(...encodings), file: fileBytes });
+  return fc.record({ fields, extra: extraFields, headers: headerFields, encoding: fc.constantFrom(...encodings), file: fileBytes });
 }
 
 /** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as a browser would send them). */

@@ -53,7 +53,7 @@ for (const database of ["sqlite", "postgres"] as const) describe(`generated requ
   });
   after(() => h?.close());
 
-  async function send(route: FuzzRoute, subDomain: string, params: Record<string, FieldValue>, encoding: Encoding, file: Buffer) {
+  async function send(route: FuzzRoute, subDomain: string, params: Record<string, FieldValue>, encoding: Encoding, file: Buffer, headers: Record<string, string>) {
     const { name, ...rest } = params;
     const filled = route.path.includes(":name") ? route.path.replace(":name", encodeText(typeof name === "string" ? name : JSON.stringify(name ?? ""))) : route.path;
     if (route.path.includes(":name")) params = rest;
@@ -63,24 +63,25 @@ for (const database of ["sqlite", "postgres"] as const) describe(`generated requ
       const url = search ? `${path}?${search}` : path;
       // A POST with its parameters in the query string, as normalizeParams allows, and an empty form.
       return route.method === "GET"
-        ? fetch(url)
-        : fetch(url, { method: "POST", body: "", headers: { "content-type": "application/x-www-form-urlencoded" } });
+        ? fetch(url, { headers })
+        : fetch(url, { method: "POST", body: "", headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } });
     }
     if (encoding === "multipart") {
       const { body, contentType } = multipartBody(params, file);
-      return fetch(path, { method: "POST", body, headers: { "content-type": contentType } });
+      return fetch(path, { method: "POST", body, headers: { ...headers, "content-type": contentType } });
     }
     const body = encoding === "json" ? JSON.stringify(params) : urlEncoded(params);
     const contentType = encoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
-    return fetch(path, { method: "POST", body, headers: { "content-type": contentType } });
+    return fetch(path, { method: "POST", body, headers: { ...headers, "content-type": contentType } });
   }
 
   for (const route of FUZZ_ROUTES) {
     test(`${route.method} /{subDomain}${route.path}: ${RUNS_PER_ROUTE} requests, never a 500, always the envelope`, async () => {
-      const property = fc.asyncProperty(tenant, requestOf(route), async (subDomain, { fields, extra, encoding, file }) => {
+      const property = fc.asyncProperty(tenant, requestOf(route), async (subDomain, { fields, extra, headers, encoding, file }) => {
         const params = Object.fromEntries(Object.entries({ ...extra, ...fields }).filter(([, value]) => value !== undefined)) as Record<string, FieldValue>;
         if (params.token === TOKEN_PLACEHOLDER) params.token = carol.token;
-        const response = await send(route, subDomain, params, encoding, file);
+        const withToken = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value.replace(TOKEN_PLACEHOLDER, carol.token)]));
+        const response = await send(route, subDomain, params, encoding, file, withToken);
         const text = await response.text();
         assert.ok(response.status < 500, `HTTP ${response.status}: ${text.slice(0, 300)}`);
         const parsed = envelopeCode(text);

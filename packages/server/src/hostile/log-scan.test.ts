@@ -170,3 +170,35 @@ test("no log line holds a token, code, session_key, access_token, app secret, en
   }
   assert.deepEqual(leaks, []);
 });
+
+test("rate-limited requests (HTTP 429) log no token, code or phone number either", async () => {
+  const limit = (max: number) => ({ max, windowMs: 60_000 });
+  const limited = await startHarness({
+    logLevel: "debug",
+    rateLimits: { login: limit(3), phone: limit(2), token: limit(4), ip: limit(40), upload: limit(1), uploadDaily: limit(2) },
+  });
+  try {
+    const used = new Map<string, string>();
+    const { token } = await logIn(limited, "lena");
+    used.set(token, "lena's token");
+    const statuses = new Set<number>();
+    for (let i = 0; i < 5; i++) {
+      const code = limited.code("lena");
+      used.set(code, "a wx.login code of lena");
+      statuses.add((await limited.post("/shop-a/user/wxapp/authorize", { code }, { form: true })).status);
+      const phoneCode = limited.world.phoneCode(limited.tenants.a.appid, "lena");
+      used.set(phoneCode, "a phone code of lena");
+      statuses.add((await limited.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: phoneCode })).status);
+      statuses.add((await limited.get("/shop-a/user/check-token", { token })).status);
+      statuses.add((await limited.get("/shop-a/user/detail", {}, { authorization: `Bearer ${token}` })).status);
+    }
+    assert.ok(statuses.has(429), `some requests were limited: ${[...statuses].join(", ")}`);
+    used.set(limited.world.phone("lena").purePhoneNumber, "lena's phone number");
+    used.set(limited.tenants.a.secret, "the app secret of shop-a");
+    const leaks = [...used].flatMap(([value, what]) => limited.logs.filter((line) => line.includes(value)).map((line) => `${what} in: ${line.slice(0, 400)}`));
+    assert.deepEqual(leaks, []);
+  } finally {
+    await limited.close();
+  }
+});
+
