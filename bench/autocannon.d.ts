@@ -21,7 +21,8 @@ declare module "autocannon" {
     p99: number;
   }
   interface Options {
-    url: string;
+    /** Several URLs: connection i goes to url[i % url.length]. */
+    url: string | string[];
     connections?: number;
     duration?: number;
     amount?: number;

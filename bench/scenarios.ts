@@ -30,6 +30,24 @@ export interface Scenario {
   check(status: number, body: any): string | undefined;
   /** Requests are single-use: the runner sizes the lists from a throughput estimate. */
   singleUse?: boolean;
+  /**
+   * wegate scenarios: how many `wegate serve` processes on the same database
+   * and Redis share the connections (1 unless given).
+   */
+  instances?: number;
+  /** A scenario on several instances: the one-instance scenario it must serve at least as much as. */
+  oneInstance?: string;
+}
+
+/** The same requests spread over `instances` wegate processes: `check-token-x2`. */
+export function onInstances(scenario: Scenario, instances: number): Scenario {
+  return {
+    ...scenario,
+    name: `${scenario.name}-x${instances}`,
+    route: `${scenario.route} (${instances} instances)`,
+    instances,
+    oneInstance: scenario.name,
+  };
 }
 
 /** Round-robin split, so each connection walks a different part of the users. */
@@ -132,11 +150,16 @@ export interface Measured {
   requests: number;
 }
 
-/** One autocannon run for `duration` seconds, or `amount` requests; connection i sends lists[i]. */
-export async function load(url: string, lists: BenchRequest[][], run: { duration: number } | { amount: number }): Promise<Measured> {
+/**
+ * One autocannon run for `duration` seconds, or `amount` requests; connection
+ * i sends lists[i]. Given several servers' URLs, connection i goes to
+ * urls[i % urls.length] (autocannon's own round robin), and the numbers are
+ * the whole run's: req/s summed over the servers, latencies over all requests.
+ */
+export async function load(urls: string | string[], lists: BenchRequest[][], run: { duration: number } | { amount: number }): Promise<Measured> {
   let next = 0;
   const result = await autocannon({
-    url,
+    url: urls,
     connections: lists.length,
     ...run,
     setupClient: (client: Client) => client.setRequests(lists[next++ % lists.length]),

@@ -1,6 +1,6 @@
 /**
  * Seeds the bench database before the server starts, through wegate's own
- * storage API and session code on the same file the server will open: the
+ * storage API and session code on the same database the server will open: the
  * same rows (and the same SHA-256 token hashes) that HTTP logins would leave,
  * in seconds instead of ten thousand simulated wx.login round trips.
  */
@@ -33,7 +33,15 @@ const OPTIONS: SkuOption[] = [
 ];
 const SKU = JSON.stringify([{ optionId: 1, optionValueId: 2 }, { optionId: 2, optionValueId: 3 }]);
 
-export async function seed(options: { databaseUrl: string; tenant: string; appid: string; users: number; cartUsers: number }): Promise<Seeded> {
+export async function seed(options: {
+  databaseUrl: string;
+  tenant: string;
+  appid: string;
+  users: number;
+  cartUsers: number;
+  /** Users seeded at once (1: in order). */
+  concurrency?: number;
+}): Promise<Seeded> {
   const started = performance.now();
   const storage = openStorage(options.databaseUrl);
   try {
@@ -63,19 +71,23 @@ export async function seed(options: { databaseUrl: string; tenant: string; appid
     }
     const skuKey = skuKeyOf(SKU, OPTIONS);
 
-    const simUsers: string[] = [];
-    const tokens: string[] = [];
-    for (let i = 0; i < options.users; i++) {
-      const simUser = `u${i}`;
-      const { user } = await storage.createUserIfAbsent(tenant.id, { openid: world.openid(options.appid, simUser) }, Date.now());
-      simUsers.push(simUser);
-      tokens.push(await sessions.issue(user));
+    const simUsers = Array.from({ length: options.users }, (_, i) => `u${i}`);
+    const tokens: string[] = new Array(options.users);
+    const seedUser = async (i: number) => {
+      const { user } = await storage.createUserIfAbsent(tenant.id, { openid: world.openid(options.appid, simUsers[i]) }, Date.now());
+      tokens[i] = await sessions.issue(user);
       if (i < options.cartUsers) {
         for (const goodsId of goodsIds.slice(0, CART_LINES)) {
           await storage.addToCart(tenant.id, user.id, { goodsId, skuKey, number: 1, max: STOCK }, Date.now());
         }
       }
-    }
+    };
+    // Users one after the other on SQLite; on PostgreSQL several at once, each a few round trips.
+    let next = 0;
+    const worker = async () => {
+      while (next < options.users) await seedUser(next++);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
     return { simUsers, tokens, cartUsers: options.cartUsers, goodsIds, sku: SKU, seconds: (performance.now() - started) / 1000 };
   } finally {
     await storage.close();

@@ -42,8 +42,8 @@ function memoryOf(pid: number): { rss: number; peak: number } | undefined {
   }
 }
 
-/** utime + stime from /proc/<pid>/stat, in clock ticks (100 a second on Linux). */
-function cpuSecondsOf(pid: number): number | undefined {
+/** utime + stime from /proc/<pid>/stat, in clock ticks (100 a second on Linux); any process the bench can see. */
+export function cpuSecondsOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
