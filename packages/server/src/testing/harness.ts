@@ -21,6 +21,7 @@ import { openStorage, type Storage } from "../storage/storage";
 import { connect } from "../storage/connect";
 import { DEFAULT_MEDIA_CONFIG, type MediaConfig } from "../media/config";
 import { createMediaStore, type MediaStore } from "../media/store";
+import type { TestDatabase } from "./databases";
 import { freshPostgresSchema } from "./postgres";
 
 export interface FakeClock {
@@ -73,14 +74,20 @@ export interface Harness {
   post<T = any>(path: string, params?: Record<string, unknown>, options?: { form?: boolean; headers?: Record<string, string> }): Promise<Reply<T>>;
   /** The prefix of this harness's Redis keys. */
   redisPrefix: string;
-  /** Another wegate instance on the same database, simulator and Redis (a second box of a fleet); closed with the harness. */
+  /**
+   * Another wegate instance on the same database, simulator and Redis (another
+   * box of a fleet); closed with the harness. On PostgreSQL it has its own
+   * connection pool and storage, as a separate process would; on SQLite it
+   * shares the harness's storage (production refuses a second process on one
+   * SQLite file).
+   */
   startReplica(): Promise<{ url: string }>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   /** "sqlite" (a temp file, the default) or "postgres" (a fresh schema in the local test database). */
-  database?: "sqlite" | "postgres";
+  database?: TestDatabase;
   sessionPolicy?: Partial<SessionPolicy>;
   logLevel?: string;
   wechatTimeoutMs?: number;
@@ -153,11 +160,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const redisClients: Redis[] = [];
   const redisPrefix = `wegate-test-${randomBytes(6).toString("hex")}:`;
   const servers: FastifyInstance[] = [];
-  async function listeningServer() {
+  const replicaStorages: Storage[] = [];
+  async function listeningServer(own?: { storage: Storage; media: MediaStore }) {
     const redis = options.redisUrl ? connectRedis(options.redisUrl) : undefined;
     if (redis) redisClients.push(redis);
     const server = await createServer({
-      storage,
+      storage: own?.storage ?? storage,
       secretBox,
       clock,
       sessionPolicy: options.sessionPolicy,
@@ -167,7 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       redisPrefix,
       rateLimits: options.rateLimits,
       trustProxy: options.trustProxy,
-      media: { store: media, config: { ...DEFAULT_MEDIA_CONFIG, ...options.media }, publicUrl: () => options.media?.publicUrl ?? url },
+      media: { store: own?.media ?? media, config: { ...DEFAULT_MEDIA_CONFIG, ...options.media }, publicUrl: () => options.media?.publicUrl ?? url },
     });
     servers.push(server);
     await server.listen({ port: 0, host: "127.0.0.1" });
@@ -203,11 +211,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       );
     },
     redisPrefix,
-    startReplica: async () => ({ url: (await listeningServer()).url }),
+    async startReplica() {
+      if (!pg) return { url: (await listeningServer()).url };
+      const replicaConnection = connect(databaseUrl);
+      const replicaStorage = openStorage(databaseUrl, { cache: false, connection: replicaConnection });
+      replicaStorages.push(replicaStorage);
+      return { url: (await listeningServer({ storage: replicaStorage, media: createMediaStore(replicaConnection.db) })).url };
+    },
     async close() {
       for (const server of servers) await server.close();
       for (const redis of redisClients) redis.disconnect();
       await sim.close();
+      for (const replicaStorage of replicaStorages) await replicaStorage.close();
       await storage.close();
       await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
