@@ -24,6 +24,8 @@ export interface Seeded {
   bob: SeededUser;
   /** A live token of alice's in tenant shop-b: valid, but not for shop-a. */
   aliceInB: string;
+  /** A token of alice's that logged out. */
+  revoked: string;
 }
 
 /** Logs `user` in to `subDomain` through the simulator and returns the token and uid. */
@@ -51,7 +53,9 @@ export async function seedUsers(h: Harness): Promise<Seeded> {
   const alice = await seedUser(h, "alice", 1, 2);
   const bob = await seedUser(h, "bob", 2, 8);
   const { token: aliceInB } = await logIn(h, "alice", h.tenants.b);
-  return { alice, bob, aliceInB };
+  const { token: revoked } = await logIn(h, "alice");
+  assert.equal((await h.get("/shop-a/user/loginout", { token: revoked })).body.code, 0);
+  return { alice, bob, aliceInB, revoked };
 }
 
 const TABLES = ["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items", "media_images"] as const;

@@ -55,6 +55,7 @@ async function seededUsers(): Promise<Seeded> {
   const seeded = await seedUsers(h);
   for (const user of [seeded.alice, seeded.bob]) secret(user.token, `token of ${user.name}`);
   secret(seeded.aliceInB, "alice's token in shop-b");
+  secret(seeded.revoked, "alice's logged-out token");
   return seeded;
 }
 

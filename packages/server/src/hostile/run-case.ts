@@ -25,6 +25,8 @@ export function placeholders(h: Harness, seeded: Seeded) {
         return seeded.alice.token;
       case "TOKENB":
         return seeded.aliceInB;
+      case "REVOKED":
+        return seeded.revoked;
       case "LINE":
         return seeded.alice.line;
       case "BOBLINE":

@@ -39,7 +39,7 @@ const PROTECTED: Array<{ method: "GET" | "POST"; path: string; fields: Fields }>
 export function tokenCases(): HostileCase[] {
   const cases: HostileCase[] = [];
   for (const { method, path, fields } of PROTECTED) {
-    for (const token of [undefined, "__TOKENB__", "x"]) {
+    for (const token of [undefined, "__TOKENB__", "__REVOKED__", "x"]) {
       const all = token === undefined ? fields : { ...fields, token };
       cases.push(method === "GET" ? get(path, all, NOT_LOGGED_IN) : form(path, all, NOT_LOGGED_IN));
     }

@@ -18,7 +18,7 @@ export interface HostileCase {
 }
 
 /** Run-time values: alice's token etc. (fixtures.ts), a fresh wx.login code per use. */
-export type Placeholder = "TOKEN" | "TOKENB" | "LINE" | "BOBLINE" | "BOBFAV" | "BOBUID" | "CODE" | "CODEB" | "HOST";
+export type Placeholder = "TOKEN" | "TOKENB" | "REVOKED" | "LINE" | "BOBLINE" | "BOBFAV" | "BOBUID" | "CODE" | "CODEB" | "HOST";
 
 export const T = "__TOKEN__";
 export const FORM = { "content-type": "application/x-www-form-urlencoded" };

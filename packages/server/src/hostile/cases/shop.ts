@@ -47,6 +47,16 @@ export const shopCases: HostileCase[] = [
   form("/shop-a/shop/goods/fav/list", `token=${T}&nameLike=%00`, BAD_INPUT),
 
   form("/shop-a/shopping-cart/add", { token: T, goodsId: "99999", number: "1" }, NOT_FOUND),
+  // alice in shop-b, at shop-a's goods and at her shop-a rows: another tenant's, so not there.
+  form("/shop-b/shopping-cart/add", { token: "__TOKENB__", goodsId: "2", number: "1" }, NOT_FOUND),
+  form("/shop-b/shop/goods/fav/add", { token: "__TOKENB__", goodsId: "3" }, NOT_FOUND),
+  get("/shop-b/shop/goods/fav/check", { token: "__TOKENB__", goodsId: "1" }, NOT_FOUND),
+  form("/shop-b/shop/goods/fav/delete", { token: "__TOKENB__", goodsId: "1" }, OK),
+  form("/shop-b/shopping-cart/modifyNumber", { token: "__TOKENB__", key: "__LINE__", number: "1" }, NOT_FOUND),
+  form("/shop-b/shopping-cart/select", { token: "__TOKENB__", key: "__LINE__", selected: "false" }, NOT_FOUND),
+  form("/shop-b/shopping-cart/remove", { token: "__TOKENB__", key: "__LINE__" }, NOT_FOUND),
+  get("/shop-b/shopping-cart/info", { token: "__TOKENB__" }, NO_DATA),
+  form("/shop-b/shop/goods/fav/list", { token: "__TOKENB__" }, NO_DATA),
   form("/shop-a/shopping-cart/add", { token: T, goodsId: "10", number: "1" }, OUT_OF_STOCK),
   form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "1000000" }, OUT_OF_STOCK),
   form("/shop-a/shopping-cart/add", { token: T, goodsId: "2", number: "298" }, OUT_OF_STOCK),
