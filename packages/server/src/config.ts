@@ -5,6 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_BASE_URL } from "@wegate/wechat";
 import { type MediaConfig, mediaConfigFromEnv } from "./media/config";
+import { isPostgresUrl } from "./storage/dialects/postgres";
+import { isSqliteUrl, sqliteFileOf } from "./storage/dialects/sqlite";
 
 /** Everything wegate reads from the environment, parsed and checked once at start. */
 export interface Config {
@@ -67,7 +69,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 /** DATABASE_URL checked; the messages show its scheme only, never a password. */
 function checkDatabaseUrl(databaseUrl: string): string {
-  if (/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) return databaseUrl;
+  if (isSqliteUrl(databaseUrl) || isPostgresUrl(databaseUrl)) return databaseUrl;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1];
   if (scheme) throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${scheme}:..."`);
   // No scheme: most likely a file path meant for SQLite.
@@ -76,9 +78,8 @@ function checkDatabaseUrl(databaseUrl: string): string {
 }
 
 function sqliteDataDir(databaseUrl: string): string | undefined {
-  if (!databaseUrl.startsWith("sqlite:")) return undefined;
-  const path = databaseUrl.slice("sqlite:".length);
-  return path === ":memory:" ? undefined : dirname(resolve(path));
+  const file = sqliteFileOf(databaseUrl);
+  return file && dirname(file);
 }
 
 function decodeSecret(raw: string, source: string): Buffer {
@@ -179,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * `?password=` too) are left out.
  */
 export function shownUrl(url: string): string {
-  if (url.startsWith("sqlite:")) return url;
+  if (isSqliteUrl(url)) return url;
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;

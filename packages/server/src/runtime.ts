@@ -9,7 +9,8 @@ import type { LogOptions } from "./http/logging";
 import { checkKey } from "./key-check";
 import { connectRedis } from "./redis";
 import { createSecretBox } from "./secret-box";
-import { lockForServing, sqliteFileOf } from "./storage/serve-lock";
+import { isSqliteUrl, sqliteFileOf } from "./storage/dialects/sqlite";
+import { lockForServing } from "./storage/serve-lock";
 import { openStorage, type Storage } from "./storage/storage";
 import { connect } from "./storage/connect";
 import { createMediaStore } from "./media/store";
@@ -58,7 +59,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   const file = sqliteFileOf(config.databaseUrl);
   // One connection for every store: SQLite has one writer per process.
   const connection = connect(config.databaseUrl);
-  const storage = openStorage(config.databaseUrl, { cache: config.databaseUrl.startsWith("sqlite:"), connection });
+  const storage = openStorage(config.databaseUrl, { cache: isSqliteUrl(config.databaseUrl), connection });
   let lock: { release(): void } | undefined;
   const secretBox = createSecretBox(config.secret, config.previousSecret);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;

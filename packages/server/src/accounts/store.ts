@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import { compiledOnce } from "../storage/compiled";
+import { compiledOnce, type Connection } from "../storage/compiled";
 import type { Database } from "../storage/schema";
 import { AppidTakenError } from "./tenant-admin";
 
@@ -103,22 +103,23 @@ function profileColumns(patch: UserPatch) {
 }
 
 /** The upsert of a user's sealed session_key; a login runs it inside its session's transaction (sessions/store.ts). */
-export function sessionKeyUpsert(db: Kysely<Database>) {
-  return compiledOnce(
-    db,
-    db.insertInto("wechat_sessions").values({ user_id: -1, session_key_enc: "?", updated_at: -2 })
+export function sessionKeyUpsert(connection: Connection) {
+  return compiledOnce(connection, (p: { userId: number; sessionKeyEnc: string; now: number }) =>
+    connection.db.insertInto("wechat_sessions").values({ user_id: p.userId, session_key_enc: p.sessionKeyEnc, updated_at: p.now })
       .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ session_key_enc: eb.ref("excluded.session_key_enc"), updated_at: eb.ref("excluded.updated_at") }))),
-    [-1, "?", -2],
   );
 }
 
-export function createAccountsStore(db: Kysely<Database>): AccountsStore {
+export function createAccountsStore(connection: Connection): AccountsStore {
+  const { db } = connection;
   const findTenant = (subDomain: string) =>
     db.selectFrom("tenants").select(["id", "sub_domain"]).where("sub_domain", "=", subDomain).executeTakeFirst()
       .then((row) => row && { id: row.id, subDomain: row.sub_domain });
-  const usersByOpenid = compiledOnce(db, db.selectFrom("users").selectAll().where("tenant_id", "=", -1).where("openid", "=", "?"), [-1, "?"]);
-  const findUserByOpenid = (tenantId: number, openid: string) => usersByOpenid(tenantId, openid).then(([row]) => row && toUser(row));
-  const upsertSessionKey = sessionKeyUpsert(db);
+  const usersByOpenid = compiledOnce(connection, (p: { tenantId: number; openid: string }) =>
+    db.selectFrom("users").selectAll().where("tenant_id", "=", p.tenantId).where("openid", "=", p.openid),
+  );
+  const findUserByOpenid = (tenantId: number, openid: string) => usersByOpenid({ tenantId, openid }).then(([row]) => row && toUser(row));
+  const upsertSessionKey = sessionKeyUpsert(connection);
 
   return {
     async ensureTenant(subDomain, now) {
@@ -190,7 +191,7 @@ export function createAccountsStore(db: Kysely<Database>): AccountsStore {
       await db.updateTable("users").set({ ...profileColumns(patch), updated_at: now }).where("id", "=", userId).execute();
     },
     async saveSessionKey(userId, sessionKeyEnc, now) {
-      await upsertSessionKey(userId, sessionKeyEnc, now);
+      await upsertSessionKey({ userId, sessionKeyEnc, now });
     },
     async findSessionKey(userId) {
       const row = await db.selectFrom("wechat_sessions").select("session_key_enc").where("user_id", "=", userId).executeTakeFirst();

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { sessionKeyUpsert } from "../accounts/store";
-import { compiledOnce, rowsOf, transaction } from "../storage/compiled";
+import { compiledOnce, type Connection, rowsOf, transaction } from "../storage/compiled";
 import type { Database } from "../storage/schema";
 
 export interface Session {
@@ -46,37 +46,33 @@ function toSession(row: Selectable<Database["sessions"]>): Session {
   };
 }
 
-export function createSessionsStore(db: Kysely<Database>): SessionsStore {
-  const upsertSessionKey = sessionKeyUpsert(db);
-  const insertSession = compiledOnce(
-    db,
+export function createSessionsStore(connection: Connection): SessionsStore {
+  const { db } = connection;
+  const upsertSessionKey = sessionKeyUpsert(connection);
+  const insertSession = compiledOnce(connection, (p: { userId: number; tenantId: number; tokenHash: string; createdAt: number; expiresAt: number }) =>
     db.insertInto("sessions")
-      .values({ user_id: -1, tenant_id: -2, token_hash: "?", created_at: -3, expires_at: -4, last_renewed_at: -5, revoked_at: null })
+      .values({ user_id: p.userId, tenant_id: p.tenantId, token_hash: p.tokenHash, created_at: p.createdAt, expires_at: p.expiresAt, last_renewed_at: p.createdAt, revoked_at: null })
       .returningAll(),
-    [-1, -2, "?", -3, -4, -5, null],
   );
-  const sessionsOfUser = compiledOnce(
-    db,
-    // Read from the sessions_of_user index alone; newest first is sorted in JS
-    // (an `order by id` would make SQLite sort, or read the table instead).
-    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", -1),
-    [-1],
+  // Read from the sessions_of_user index alone; newest first is sorted in JS
+  // (an `order by id` would make SQLite sort, or read the table instead).
+  const sessionsOfUser = compiledOnce(connection, (p: { userId: number }) =>
+    db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", p.userId),
   );
   // Every request behind a token runs this one.
-  const sessionsByTokenHash = compiledOnce(db, db.selectFrom("sessions").selectAll().where("token_hash", "=", "?"), ["?"]);
-
+  const sessionsByTokenHash = compiledOnce(connection, (p: { tokenHash: string }) => db.selectFrom("sessions").selectAll().where("token_hash", "=", p.tokenHash));
 
   return {
     createSession(session, maxLive) {
       const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
-      return transaction(db, function* () {
-        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with(userId, sessionKeyEnc, createdAt));
-        const [row] = yield* rowsOf(insertSession.with(userId, tenantId, tokenHash, createdAt, expiresAt, createdAt, null));
+      return transaction(connection, function* () {
+        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with({ userId, sessionKeyEnc, now: createdAt }));
+        const [row] = yield* rowsOf(insertSession.with({ userId, tenantId, tokenHash, createdAt, expiresAt }));
         // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
         // and rows already revoked or expired) are deleted, which ends them.
         // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
         let live = 0;
-        const ended = (yield* rowsOf(sessionsOfUser.with(userId)))
+        const ended = (yield* rowsOf(sessionsOfUser.with({ userId })))
           .sort((a, b) => b.id - a.id)
           .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
           .map((s) => s.id);
@@ -85,7 +81,7 @@ export function createSessionsStore(db: Kysely<Database>): SessionsStore {
       });
     },
     async findSessionByTokenHash(tokenHash) {
-      const [row] = await sessionsByTokenHash(tokenHash);
+      const [row] = await sessionsByTokenHash({ tokenHash });
       return row && toSession(row);
     },
     async renewSession(id, expiresAt, now) {

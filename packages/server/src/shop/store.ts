@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import { compiledOnce } from "../storage/compiled";
+import { compiledOnce, type Connection } from "../storage/compiled";
 import type { Database } from "../storage/schema";
 
 /** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
@@ -157,11 +157,13 @@ function nameContains(column: string, text: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${containsPattern(text)} escape '\\'`;
 }
 
-export function createShopStorage(db: Kysely<Database>): ShopStorage {
+export function createShopStorage(connection: Connection): ShopStorage {
+  const { db } = connection;
   // The cart routes run these on every request.
-  const goodsById = compiledOnce(db, db.selectFrom("goods").selectAll().where("tenant_id", "=", -1).where("id", "=", -2), [-1, -2]);
-  const cartRows = compiledOnce(
-    db,
+  const goodsById = compiledOnce(connection, (p: { tenantId: number; id: number }) =>
+    db.selectFrom("goods").selectAll().where("tenant_id", "=", p.tenantId).where("id", "=", p.id),
+  );
+  const cartRows = compiledOnce(connection, (p: { userId: number }) =>
     db
       .selectFrom("cart_items")
       .innerJoin("goods", "goods.id", "cart_items.goods_id")
@@ -177,26 +179,23 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
         "goods.stock",
         "goods.options",
       ])
-      .where("cart_items.user_id", "=", -1)
+      .where("cart_items.user_id", "=", p.userId)
       .orderBy("cart_items.id"),
-    [-1],
   );
 
   // One upsert: parallel adds to one line serialize on its unique key, and the
   // WHERE keeps the sum within `max` without a read-then-write race.
-  const addLine = compiledOnce(
-    db,
+  const addLine = compiledOnce(connection, (p: { tenantId: number; userId: number; goodsId: number; skuKey: string; number: number; now: number; max: number }) =>
     db
       .insertInto("cart_items")
-      .values({ tenant_id: -1, user_id: -2, goods_id: -3, sku_key: "?", number: -4, selected: 1, created_at: -5, updated_at: -5 })
+      .values({ tenant_id: p.tenantId, user_id: p.userId, goods_id: p.goodsId, sku_key: p.skuKey, number: p.number, selected: 1, created_at: p.now, updated_at: p.now })
       .onConflict((oc) =>
         oc
           .columns(["user_id", "goods_id", "sku_key"])
           .doUpdateSet((eb) => ({ number: eb("cart_items.number", "+", eb.ref("excluded.number")), updated_at: eb.ref("excluded.updated_at") }))
-          .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", -6)),
+          .where((eb) => eb(eb("cart_items.number", "+", eb.ref("excluded.number")), "<=", p.max)),
       )
       .returning(["id", "number"]),
-    [-1, -2, -3, "?", -4, 1, -5, -5, -6],
   );
 
   /** Ids that are all in the user's cart, checked and changed in one transaction. */
@@ -258,7 +257,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
       return Number(count);
     },
     async findGoods(tenantId, id) {
-      const [row] = await goodsById(tenantId, id);
+      const [row] = await goodsById({ tenantId, id });
       return row && toGoods(row);
     },
     async listGoods(tenantId, { offset, limit, categoryId, nameLike }) {
@@ -321,7 +320,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
     },
 
     async cartLines(userId) {
-      const rows = await cartRows(userId);
+      const rows = await cartRows({ userId });
       return rows.map((row) => ({
         id: row.id,
         goodsId: row.goods_id,
@@ -338,7 +337,7 @@ export function createShopStorage(db: Kysely<Database>): ShopStorage {
       }));
     },
     async addToCart(tenantId, userId, line, now) {
-      const [row] = await addLine(tenantId, userId, line.goodsId, line.skuKey, line.number, 1, now, now, line.max);
+      const [row] = await addLine({ tenantId, userId, goodsId: line.goodsId, skuKey: line.skuKey, number: line.number, now, max: line.max });
       return row;
     },
     async setCartNumber(userId, lineId, number, now) {

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable, Kysely, QueryResult } from "kysely";
+import type { Database, Dialect } from "./schema";
 
 /** What a driver can do without kysely's per-query machinery (SqliteDialect's `run` and `atomically`). */
 export interface DirectDriver {
@@ -8,35 +9,57 @@ export interface DirectDriver {
   atomically<T>(steps: (run: (query: CompiledQuery) => QueryResult<unknown>) => T): Promise<T>;
 }
 
-const directDrivers = new WeakMap<Kysely<any>, DirectDriver>();
+/** An open database: kysely over it, its dialect, and its driver's direct path where it has one (SQLite). */
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  direct?: DirectDriver;
+}
 
-export function useDirectDriver(db: Kysely<any>, driver: DirectDriver): void {
-  directDrivers.set(db, driver);
+/** Where a named parameter goes in a query being built: found again, by identity, among the compiled parameters. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+export interface Compiled<Row, Params> {
+  (params: Params): Promise<Row[]>;
+  /** The query bound to `params`, for a `transaction()` step. */
+  with(params: Params): CompiledQuery<Row>;
 }
 
 /**
- * A query built and compiled once; each call binds new values where the
- * query was built with the `placeholders` (distinct values, in the order they
- * appear in the SQL). For the queries nearly every request runs (the token
- * lookup, the cart, a login's writes), kysely's building and compiling cost
- * more than the database's answer. Same query for every dialect, like any
- * other. `.with(...)` binds it for a `transaction()` step.
+ * A query built and compiled once; each call binds new values to its named
+ * parameters. For the queries nearly every request runs (the token lookup,
+ * the cart, a login's writes), kysely's building and compiling cost more
+ * than the database's answer. Same query for every dialect, like any other.
+ *
+ *     const byOpenid = compiledOnce(connection, (p: { tenantId: number; openid: string }) =>
+ *       db.selectFrom("users").selectAll().where("tenant_id", "=", p.tenantId).where("openid", "=", p.openid));
+ *     const rows = await byOpenid({ tenantId, openid });
  *
  * Outside transactions, on SQLite, the call goes straight to the driver
- * (`useDirectDriver`): it reaches the group commit at once, where a kysely
+ * (`Connection.direct`): it reaches the group commit at once, where a kysely
  * query takes a few microtasks. So of two queries asked in the same tick, the
  * second not awaiting the first, the compiled one (or a `transaction()`) may
  * run first; storage verbs await each query before asking the next.
  */
-export function compiledOnce<Row, Params extends unknown[]>(db: Kysely<any>, query: Compilable<Row>, placeholders: [...Params]) {
-  const compiled = query.compile();
-  const same = compiled.parameters.length === placeholders.length && compiled.parameters.every((value, i) => value === placeholders[i]);
-  if (!same) throw new Error(`compiledOnce: the SQL's parameters ${JSON.stringify(compiled.parameters)} are not the placeholders`);
-  const bind = (...parameters: Params): CompiledQuery<Row> => ({ ...compiled, parameters });
-  const direct = directDrivers.get(db);
+export function compiledOnce<Row, Params extends Record<string, unknown>>(
+  connection: Connection,
+  build: (params: Params) => Compilable<Row>,
+): Compiled<Row, Params> {
+  const slots = new Proxy({} as Params, { get: (_target, name) => new Slot(String(name)) });
+  const compiled = build(slots).compile();
+  // Each compiled parameter is either a named one's slot or a constant the query was built with.
+  const names = compiled.parameters.map((value) => (value instanceof Slot ? value.name : undefined));
+  const constants = compiled.parameters;
+  const bind = (params: Params): CompiledQuery<Row> => ({
+    ...compiled,
+    parameters: names.map((name, i) => (name === undefined ? constants[i] : params[name])),
+  });
+  const { db, direct } = connection;
   const run = direct
-    ? async (...parameters: Params): Promise<Row[]> => (await direct.run(bind(...parameters))).rows as Row[]
-    : async (...parameters: Params): Promise<Row[]> => (await db.executeQuery<Row>(bind(...parameters))).rows;
+    ? async (params: Params): Promise<Row[]> => (await direct.run(bind(params))).rows as Row[]
+    : async (params: Params): Promise<Row[]> => (await db.executeQuery<Row>(bind(params))).rows;
   return Object.assign(run, { with: bind });
 }
 
@@ -53,8 +76,8 @@ export function* rowsOf<Row>(query: CompiledQuery<Row>): Generator<CompiledQuery
  * transaction, no event-loop turn of its own), elsewhere in a kysely
  * transaction, one awaited query after another.
  */
-export function transaction<T>(db: Kysely<any>, steps: () => Steps<T>): Promise<T> {
-  const direct = directDrivers.get(db);
+export function transaction<T>(connection: Connection, steps: () => Steps<T>): Promise<T> {
+  const { db, direct } = connection;
   if (direct) {
     return direct.atomically((run) => {
       const running = steps();

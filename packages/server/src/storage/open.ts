@@ -1,8 +1,7 @@
-import { sql } from "kysely";
 import { withSessionCache } from "../sessions/cache";
 import { withShopCache } from "../shop/cache";
-import { pollingFeed } from "./changes";
 import { type Connection, connect } from "./connect";
+import { isSqliteUrl, sqliteChanges } from "./dialects/sqlite";
 import { createStorage, type Storage } from "./storage";
 
 /**
@@ -13,12 +12,12 @@ import { createStorage, type Storage } from "./storage";
  * `PRAGMA data_version`.
  */
 export function openStorage(databaseUrl: string, options: { cache?: boolean; connection?: Connection } = {}): Storage {
-  if (options.cache && !databaseUrl.startsWith("sqlite:")) throw new Error("the in-memory caches are for a single server on SQLite");
+  if (options.cache && !isSqliteUrl(databaseUrl)) throw new Error("the in-memory caches are for a single server on SQLite");
   // `connection`: one already opened, which other stores (media) share; closed with this storage.
-  const { db, dialect } = options.connection ?? connect(databaseUrl);
-  const storage = createStorage(db, dialect);
+  const connection = options.connection ?? connect(databaseUrl);
+  const storage = createStorage(connection);
   if (!options.cache) return storage;
-  const changes = pollingFeed(async () => (await sql<{ data_version: number }>`pragma data_version`.execute(db)).rows[0].data_version);
+  const changes = sqliteChanges(connection.db);
   return {
     ...storage,
     ...withSessionCache(storage, { changes }),

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import SQLite from "better-sqlite3";
 
 export class AlreadyServingError extends Error {
@@ -12,12 +11,7 @@ export class AlreadyServingError extends Error {
   }
 }
 
-/** The SQLite file a `sqlite:` DATABASE_URL names; undefined for PostgreSQL and in-memory databases. */
-export function sqliteFileOf(databaseUrl: string): string | undefined {
-  if (!databaseUrl.startsWith("sqlite:")) return undefined;
-  const path = databaseUrl.slice("sqlite:".length);
-  return path === ":memory:" ? undefined : resolve(path);
-}
+export { sqliteFileOf } from "./dialects/sqlite";
 
 /**
  * Claims a SQLite database for this server process until `release()` (or the

@@ -7,10 +7,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
-import { compiledOnce, rowsOf, transaction } from "./compiled";
+import { compiledOnce, type Connection, rowsOf, transaction } from "./compiled";
 import { connect } from "./connect";
 
-const open = () => connect("sqlite::memory:").db as unknown as Kysely<{ t: { a: number; b: string } }>;
+type T = Kysely<{ t: { a: number; b: string } }>;
+const open = () => connect("sqlite::memory:").db as unknown as T;
+/** A connection's kysely seen with the test table's type. */
+const tableOf = (connection: Connection) => connection.db as unknown as T;
 
 test("a query waits while another caller's transaction holds the connection, and never runs inside it", async () => {
   const db = open();
@@ -47,38 +50,43 @@ test("many parallel queries all get their answer, in order", async () => {
   }
 });
 
-test("compiledOnce binds new values where the placeholders were, and refuses placeholders that are not the SQL's", async () => {
-  const db = open();
+test("compiledOnce binds each call's values to its named parameters, wherever they stand in the SQL; constants stay", async () => {
+  const connection = connect("sqlite::memory:");
+  const db = tableOf(connection);
   try {
     await sql`create table t (a integer, b text)`.execute(db);
-    await sql`insert into t values (1, 'x'), (2, 'y'), (2, 'z')`.execute(db);
-    const q = db.selectFrom("t").select("b").where("a", "=", -1).where("b", "!=", "?");
-    const find = compiledOnce(db, q, [-1, "?"]);
-    assert.deepEqual(await find(2, "y"), [{ b: "z" }]);
-    assert.deepEqual(await find(1, "y"), [{ b: "x" }]);
-    assert.throws(() => compiledOnce(db, q, ["?", -1]), /not the placeholders/);
-    assert.throws(() => compiledOnce(db, q, [-1]), /not the placeholders/);
+    await sql`insert into t values (1, 'x'), (2, 'y'), (2, 'z'), (3, 'k')`.execute(db);
+    // `b` is used twice and named after `a` in the SQL; 3 is a constant of the query.
+    const find = compiledOnce(connection, (p: { b: string; a: number }) =>
+      db.selectFrom("t").select("b").where("a", "=", p.a).where("b", "!=", p.b).where("b", "<=", p.b).where("a", "<", 3),
+    );
+    assert.deepEqual(await find({ a: 2, b: "z" }), [{ b: "y" }]);
+    assert.deepEqual(await find({ b: "y", a: 1 }), [{ b: "x" }]);
+    assert.deepEqual(await find({ a: 3, b: "z" }), [], "the constant 3 is kept");
+    assert.deepEqual(find.with({ a: 2, b: "q" }).parameters, [2, "q", "q", 3]);
   } finally {
-    await db.destroy();
+    await connection.db.destroy();
   }
 });
 
 describe("group commit: the writes of one turn of the event loop share one transaction", () => {
   let dir: string;
-  let db: Kysely<{ t: { a: number; b: string } }>;
+  let connection: Connection;
+  let db: T;
   /** Another connection to the same file: it sees only what is committed. */
   let other: SQLite.Database;
   const committedRows = () => (other.prepare("select a from t order by a").all() as Array<{ a: number }>).map((r) => r.a);
   const insert = (a: number, executor: Kysely<{ t: { a: number; b: string } }> = db) => executor.insertInto("t").values({ a, b: "x" }).execute();
   /** The same insert and count, compiled once. */
   const compiled = () => ({
-    insertCompiled: compiledOnce(db, db.insertInto("t").values({ a: -1, b: "?" }).returning("a"), [-1, "?"]),
-    count: compiledOnce(db, db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", -1), [-1]),
+    insertCompiled: compiledOnce(connection, (p: { a: number; b: string }) => db.insertInto("t").values({ a: p.a, b: p.b }).returning("a")),
+    count: compiledOnce(connection, (p: { above: number }) => db.selectFrom("t").select((eb) => eb.fn.countAll<number>().as("n")).where("a", ">", p.above)),
   });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "wegate-group-commit-"));
-    db = connect(`sqlite:${join(dir, "t.db")}`).db as unknown as typeof db;
+    connection = connect(`sqlite:${join(dir, "t.db")}`);
+    db = tableOf(connection);
     await sql`create table t (a integer primary key, b text not null)`.execute(db);
     other = new SQLite(join(dir, "t.db"));
   });
@@ -160,14 +168,14 @@ describe("group commit: the writes of one turn of the event loop share one trans
     await insert(1);
     const seenByOther: number[][] = [];
     const answers = await Promise.all([
-      insertCompiled(2, "y").then((rows) => (seenByOther.push(committedRows()), rows)),
-      countCompiled(0),
+      insertCompiled({ a: 2, b: "y" }).then((rows) => (seenByOther.push(committedRows()), rows)),
+      countCompiled({ above: 0 }),
       insert(3).then(() => seenByOther.push(committedRows())),
     ]);
     assert.deepEqual(answers.slice(0, 2), [[{ a: 2 }], [{ n: 2 }]], "each query saw the ones asked before it");
     assert.deepEqual(seenByOther, [[1, 2, 3], [1, 2, 3]], "answered after the one commit of the turn");
-    await assert.rejects(insertCompiled(2, "again"), /UNIQUE|PRIMARY KEY/);
-    assert.deepEqual(await countCompiled(0), [{ n: 3 }]);
+    await assert.rejects(insertCompiled({ a: 2, b: "again" }), /UNIQUE|PRIMARY KEY/);
+    assert.deepEqual(await countCompiled({ above: 0 }), [{ n: 3 }]);
   });
 
   test("transaction(): its steps run at once, in their place in the turn, as a savepoint; answered after the one commit", async () => {
@@ -175,17 +183,17 @@ describe("group commit: the writes of one turn of the event loop share one trans
     await insert(1);
     const seenByOther: number[][] = [];
     const results = await Promise.allSettled([
-      insertCompiled(2, "y"),
-      transaction(db, function* () {
-        const [{ a }] = yield* rowsOf(insertCompiled.with(3, "z"));
-        const [{ n }] = yield* rowsOf(count.with(0));
+      insertCompiled({ a: 2, b: "y" }),
+      transaction(connection, function* () {
+        const [{ a }] = yield* rowsOf(insertCompiled.with({ a: 3, b: "z" }));
+        const [{ n }] = yield* rowsOf(count.with({ above: 0 }));
         return { a, n };
       }).then((answer) => (seenByOther.push(committedRows()), answer)),
-      transaction(db, function* () {
-        yield* rowsOf(insertCompiled.with(4, "z"));
-        yield* rowsOf(insertCompiled.with(1, "taken")); // primary key taken: this transaction's writes go, 4 included
+      transaction(connection, function* () {
+        yield* rowsOf(insertCompiled.with({ a: 4, b: "z" }));
+        yield* rowsOf(insertCompiled.with({ a: 1, b: "taken" })); // primary key taken: this transaction's writes go, 4 included
       }),
-      count(0),
+      count({ above: 0 }),
       insert(5),
     ]);
     assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
@@ -200,8 +208,8 @@ describe("group commit: the writes of one turn of the event loop share one trans
   test("transaction() refuses steps that are not synchronous, and stores none of their writes", async () => {
     const { insertCompiled } = compiled();
     await assert.rejects(
-      transaction(db, function* () {
-        yield* rowsOf(insertCompiled.with(7, "x"));
+      transaction(connection, function* () {
+        yield* rowsOf(insertCompiled.with({ a: 7, b: "x" }));
         return Promise.resolve("later") as unknown as string;
       }),
       /must not be async/,

@@ -210,18 +210,19 @@ for (const backend of backends) {
 
     test("an upgrade from 0002 keeps the sessions, and the cap still ends the oldest", async () => {
       const opened = await backend.open();
-      const { db, dialect } = connect(opened.url);
+      const connection = connect(opened.url);
+      const { db, dialect } = connection;
       try {
         const { error } = await (await createMigrator(db, dialect)).migrateTo("0002_shop");
         assert.ifError(error);
-        const older = createStorage(db, dialect);
+        const older = createStorage(connection);
         const tenant = await older.ensureTenant("upgrade", now);
         const { user } = await older.createUserIfAbsent(tenant.id, { openid: "o-upgrade" }, now);
         const base = { userId: user.id, tenantId: tenant.id, createdAt: now, expiresAt: now + 1000 };
         for (const hash of ["u1", "u2", "u3"]) await older.createSession({ ...base, tokenHash: hash }, 3);
 
         assert.deepEqual((await migrateToLatest(db, dialect)).slice(0, 1), ["0003_sessions_of_user_covering"]);
-        const upgraded = createStorage(db, dialect);
+        const upgraded = createStorage(connection);
         assert.ok(await upgraded.findSessionByTokenHash("u1"), "sessions survive the upgrade");
         await upgraded.createSession({ ...base, tokenHash: "u4" }, 3);
         assert.equal(await upgraded.findSessionByTokenHash("u1"), undefined, "the oldest beyond 3 is gone");

@@ -1,11 +1,11 @@
-import type { Kysely } from "kysely";
 import { type AccountsStore, createAccountsStore } from "../accounts/store";
 import { createSealedStorage, type SealedStorage } from "../accounts/sealed";
 import { createTenantAdminStorage, type TenantAdminStorage } from "../accounts/tenant-admin";
 import { createSessionsStore, type SessionsStore } from "../sessions/store";
 import { createShopStorage, type ShopStorage } from "../shop/store";
+import type { Connection } from "./compiled";
 import { migrateToLatest, ping } from "./migrations";
-import type { Database, Dialect } from "./schema";
+import type { Dialect } from "./schema";
 
 export type { NewUser, StoredApp, Tenant, User, UserPatch, UserProfile } from "../accounts/store";
 export type { NewSession, Session } from "../sessions/store";
@@ -28,17 +28,18 @@ export interface Lifecycle {
 export type Storage = Lifecycle & AccountsStore & TenantAdminStorage & SealedStorage & SessionsStore & ShopStorage;
 
 /** The stores over `db`, uncached. */
-export function createStorage(db: Kysely<Database>, dialect: Dialect): Storage {
+export function createStorage(connection: Connection): Storage {
+  const { db, dialect } = connection;
   return {
     dialect,
     migrate: () => migrateToLatest(db, dialect),
     ping: () => ping(db),
     close: () => db.destroy(),
-    ...createAccountsStore(db),
+    ...createAccountsStore(connection),
     ...createTenantAdminStorage(db),
     ...createSealedStorage(db),
-    ...createSessionsStore(db),
-    ...createShopStorage(db),
+    ...createSessionsStore(connection),
+    ...createShopStorage(connection),
   };
 }
 
