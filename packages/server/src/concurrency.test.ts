@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { connect } from "./storage/connect";
 import type { Storage } from "./storage/storage";
+import { testDatabases } from "./testing/databases";
 import { startHarness } from "./testing/harness";
 
 /**
@@ -22,7 +23,7 @@ function startTogether(storage: Storage, count: number) {
   return { held: () => waiting.length };
 }
 
-for (const database of ["sqlite", "postgres"] as const) {
+for (const database of testDatabases()) {
   describe(`first logins race (${database})`, () => {
     // The timeout only turns a registration that never reaches the storage verb (the hold waits for all 50) into a failure.
     test("50 parallel authorize calls for one new user give one user row and 50 tokens for the same uid", { timeout: 60_000 }, async () => {

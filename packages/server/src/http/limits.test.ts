@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ConfigError } from "../config-error";
 import { type Harness, startHarness } from "../testing/harness";
+import { onlyOn, testDatabases } from "../testing/databases";
 import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv, type RateLimits, trustProxyFromEnv } from "./limits-config";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -25,74 +26,76 @@ function assertLimited(reply: { status: number; body: { code: number; msg: strin
   if (headers) assert.match(headers.get("retry-after") ?? "", /^\d+$/);
 }
 
-describe("rate limits (in-process)", () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ rateLimits: small, demoCatalogue: true });
-  });
-  after(() => h.close());
-
-  test("logins are limited per client IP, across the login routes, with Retry-After", async () => {
-    for (let i = 0; i < 3; i++) assert.equal((await logIn(h, `ip-user-${i}`)).body.code, 0);
-    const code = h.code("ip-user-x");
-    const limited = await fetch(`${h.url}/shop-a/user/wxapp/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code }),
+for (const database of testDatabases()) {
+  describe(`rate limits, in-process (${database})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness({ database, rateLimits: small, demoCatalogue: true });
     });
-    assertLimited({ status: limited.status, body: (await limited.json()) as never }, limited.headers);
-    assert.equal(h.world.callCount("/sns/jscode2session"), 3, "the limited login spent no WeChat call");
+    after(() => h.close());
+
+    test("logins are limited per client IP, across the login routes, with Retry-After", async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await logIn(h, `ip-user-${i}`)).body.code, 0);
+      const code = h.code("ip-user-x");
+      const limited = await fetch(`${h.url}/shop-a/user/wxapp/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code }),
+      });
+      assertLimited({ status: limited.status, body: (await limited.json()) as never }, limited.headers);
+      assert.equal(h.world.callCount("/sns/jscode2session"), 3, "the limited login spent no WeChat call");
+    });
+
+    test("routes behind the token are limited per token: another token of the same IP goes on", async () => {
+      const h2 = await startHarness({ database, rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
+      try {
+        const first = (await logIn(h2, "t1")).body.data.token as string;
+        const second = (await logIn(h2, "t2")).body.data.token as string;
+        for (let i = 0; i < 5; i++) assert.equal((await h2.get("/shop-a/user/check-token", { token: first })).body.code, 0);
+        assertLimited(await h2.get("/shop-a/user/check-token", { token: first }));
+        assert.equal((await h2.get("/shop-a/user/check-token", { token: second })).body.code, 0);
+        // A bad token is refused (2000) before any limit counts it.
+        assert.equal((await h2.get("/shop-a/user/check-token", { token: "nope" })).body.code, 2000);
+      } finally {
+        await h2.close();
+      }
+    });
+
+    test("phone binding is limited per user, whatever token the user holds", async () => {
+      const h2 = await startHarness({ database, rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
+      try {
+        const tokens = [(await logIn(h2, "p")).body.data.token, (await logIn(h2, "p")).body.data.token] as string[];
+        const bind = (token: string) =>
+          h2.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h2.world.phoneCode(h2.tenants.a.appid, "p") });
+        assert.equal((await bind(tokens[0])).body.code, 0);
+        assert.equal((await bind(tokens[1])).body.code, 0);
+        assertLimited(await bind(tokens[0]));
+        assertLimited(await bind(tokens[1]));
+      } finally {
+        await h2.close();
+      }
+    });
+
+    test("public routes are limited per IP; behind TRUST_PROXY each forwarded client has its own count", async () => {
+      const direct = await startHarness({ database, rateLimits: small, demoCatalogue: true });
+      const proxied = await startHarness({ database, rateLimits: small, demoCatalogue: true, trustProxy: true });
+      try {
+        const as = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+        for (let i = 0; i < 4; i++) assert.equal((await direct.post("/shop-a/shop/goods/list", {}, as(`10.0.0.${i}`))).body.code, 0);
+        assertLimited(await direct.post("/shop-a/shop/goods/list", {}, as("10.0.0.9")));
+
+        for (let i = 0; i < 4; i++) assert.equal((await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.1"))).body.code, 0);
+        assertLimited(await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.1")));
+        assert.equal((await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.2"))).body.code, 0, "another client behind the proxy");
+      } finally {
+        await direct.close();
+        await proxied.close();
+      }
+    });
   });
+}
 
-  test("routes behind the token are limited per token: another token of the same IP goes on", async () => {
-    const h2 = await startHarness({ rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
-    try {
-      const first = (await logIn(h2, "t1")).body.data.token as string;
-      const second = (await logIn(h2, "t2")).body.data.token as string;
-      for (let i = 0; i < 5; i++) assert.equal((await h2.get("/shop-a/user/check-token", { token: first })).body.code, 0);
-      assertLimited(await h2.get("/shop-a/user/check-token", { token: first }));
-      assert.equal((await h2.get("/shop-a/user/check-token", { token: second })).body.code, 0);
-      // A bad token is refused (2000) before any limit counts it.
-      assert.equal((await h2.get("/shop-a/user/check-token", { token: "nope" })).body.code, 2000);
-    } finally {
-      await h2.close();
-    }
-  });
-
-  test("phone binding is limited per user, whatever token the user holds", async () => {
-    const h2 = await startHarness({ rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
-    try {
-      const tokens = [(await logIn(h2, "p")).body.data.token, (await logIn(h2, "p")).body.data.token] as string[];
-      const bind = (token: string) =>
-        h2.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h2.world.phoneCode(h2.tenants.a.appid, "p") });
-      assert.equal((await bind(tokens[0])).body.code, 0);
-      assert.equal((await bind(tokens[1])).body.code, 0);
-      assertLimited(await bind(tokens[0]));
-      assertLimited(await bind(tokens[1]));
-    } finally {
-      await h2.close();
-    }
-  });
-
-  test("public routes are limited per IP; behind TRUST_PROXY each forwarded client has its own count", async () => {
-    const direct = await startHarness({ rateLimits: small, demoCatalogue: true });
-    const proxied = await startHarness({ rateLimits: small, demoCatalogue: true, trustProxy: true });
-    try {
-      const as = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
-      for (let i = 0; i < 4; i++) assert.equal((await direct.post("/shop-a/shop/goods/list", {}, as(`10.0.0.${i}`))).body.code, 0);
-      assertLimited(await direct.post("/shop-a/shop/goods/list", {}, as("10.0.0.9")));
-
-      for (let i = 0; i < 4; i++) assert.equal((await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.1"))).body.code, 0);
-      assertLimited(await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.1")));
-      assert.equal((await proxied.post("/shop-a/shop/goods/list", {}, as("10.0.0.2"))).body.code, 0, "another client behind the proxy");
-    } finally {
-      await direct.close();
-      await proxied.close();
-    }
-  });
-});
-
-describe("rate limits in Redis hold across instances", () => {
+describe("rate limits in Redis hold across instances", onlyOn("postgres"), () => {
   test("two instances on one Redis share each token's count", async () => {
     const h = await startHarness({ database: "postgres", redisUrl: REDIS_URL, rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
     try {

@@ -3,10 +3,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
 import { type Harness, startHarness } from "../testing/harness";
+import { testDatabases } from "../testing/databases";
 import * as images from "./fixtures";
 import { tokenOf, upload, type UploadRequest } from "./upload-client";
 
-for (const database of ["sqlite", "postgres"] as const) {
+for (const database of testDatabases()) {
   describe(`upload on ${database}`, () => {
     let h: Harness;
     let token: string;
@@ -165,22 +166,22 @@ for (const database of ["sqlite", "postgres"] as const) {
       });
     });
   });
-}
 
-test("UPLOAD_MAX_PIXELS and UPLOAD_MAX_DIMENSION are the limits applied", async () => {
-  const h = await startHarness({ media: { maxPixels: 1000, maxDimension: 64 } });
-  try {
-    const token = await tokenOf(h, "ivy");
-    const over = await upload(h.url, { token, files: [{ bytes: await images.png(40, 40), type: "image/png" }] });
-    assert.deepEqual([over.status, over.body.code], [413, 41009]);
-    const under = await upload(h.url, { token, files: [{ bytes: await images.png(30, 30), type: "image/png" }] });
-    assert.equal(under.body.code, 0);
-    const capped = await createCapped(h, token);
-    assert.deepEqual([capped.width, capped.height], [64, 4]);
-  } finally {
-    await h.close();
-  }
-});
+  test(`UPLOAD_MAX_PIXELS and UPLOAD_MAX_DIMENSION are the limits applied (${database})`, async () => {
+    const h = await startHarness({ database, media: { maxPixels: 1000, maxDimension: 64 } });
+    try {
+      const token = await tokenOf(h, "ivy");
+      const over = await upload(h.url, { token, files: [{ bytes: await images.png(40, 40), type: "image/png" }] });
+      assert.deepEqual([over.status, over.body.code], [413, 41009]);
+      const under = await upload(h.url, { token, files: [{ bytes: await images.png(30, 30), type: "image/png" }] });
+      assert.equal(under.body.code, 0);
+      const capped = await createCapped(h, token);
+      assert.deepEqual([capped.width, capped.height], [64, 4]);
+    } finally {
+      await h.close();
+    }
+  });
+}
 
 async function createCapped(h: Harness, token: string) {
   const reply = await upload(h.url, { token, files: [{ bytes: await images.png(120, 8), type: "image/png" }] });
