@@ -15,6 +15,8 @@ export interface FuzzRoute {
   path: string;
   /** A file upload: sent as multipart/form-data too, with a file part `upfile`. */
   upload?: boolean;
+  /** Ends the session it is sent with: never sent with the fuzz user's token. */
+  endsSession?: boolean;
   fields: Record<string, fc.Arbitrary<FieldValue>>;
 }
 
@@ -81,7 +83,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { method: "POST", path: "/user/wxapp/authorize", fields: registerFields },
   { method: "GET", path: "/user/check-token", fields: { token } },
   // Never with the fuzz user's token: it would end the session the other routes use.
-  { method: "GET", path: "/user/loginout", fields: { token: hostileValue } },
+  { method: "GET", path: "/user/loginout", endsSession: true, fields: { token: hostileValue } },
   { method: "GET", path: "/user/detail", fields: { token } },
   {
     method: "POST",
