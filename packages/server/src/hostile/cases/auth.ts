@@ -50,6 +50,9 @@ export function tokenCases(): HostileCase[] {
     get(check, { token: "a".repeat(4097) }, BAD_INPUT),
     get(check, `token=${T}%20`, NOT_LOGGED_IN),
     get(check, `TOKEN=${T}`, NOT_LOGGED_IN),
+    get(check, `%2574oken=${T}`, NOT_LOGGED_IN),
+    // The parameter comes first, as API Factory clients send it: a bad one is not rescued by a good header.
+    get(check, "token=x", NOT_LOGGED_IN, { authorization: `Bearer ${T}` }),
     get(check, `token[]=${T}`, NOT_LOGGED_IN),
     get(check, `token=x&token=y`, BAD_INPUT),
     get(check, "", NOT_LOGGED_IN, { authorization: "Bearer x" }),
