@@ -1,3 +1,6 @@
+import { connectRedis } from "./redis";
+import { isSqliteUrl } from "./storage/dialects/sqlite";
+import { announceEverything } from "./storage/redis-changes";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
@@ -160,6 +163,7 @@ async function tenant(args: string[]) {
       );
     } else {
       await removeTenant(storage, subDomain, config.defaultTenant, values.yes === true);
+      await announceToServers(config);
     }
   } finally {
     await storage.close();
@@ -258,12 +262,30 @@ async function goods(args: string[]) {
       bar?.stop();
     }
     console.log(formatReport(report));
+    await announceToServers(config);
     if (pictures.stored > 0 && !config.media.publicUrl) {
       process.stderr.write(`PUBLIC_URL is not set: the ${pictures.stored} uploaded pictures' URLs start with ${publicUrl}, which phones may not reach\n`);
     }
     if (report.failed.length > 0) process.exitCode = 1;
   } finally {
     await storage.close();
+  }
+}
+
+/**
+ * Instances on PostgreSQL with REDIS_URL keep goods, carts and sessions in
+ * memory and hear each other's changes through Redis; a change made here is
+ * announced the same way (on SQLite the server sees it through data_version).
+ */
+async function announceToServers(config: ReturnType<typeof loadConfig>) {
+  if (!config.redisUrl || isSqliteUrl(config.databaseUrl)) return;
+  const redis = connectRedis(config.redisUrl);
+  try {
+    await announceEverything(redis);
+  } catch {
+    console.error("wegate: Redis did not answer: running servers that cache may show the old data until Redis is back");
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -79,7 +79,11 @@ describe("REDIS_URL: one access_token for a fleet of three on PostgreSQL", onlyO
     const check = async (url: string) => ((await (await fetch(`${url}/shop-a/user/check-token?token=${token}`)).json()) as { code: number }).code;
     assert.deepEqual(await Promise.all(urls.map(check)), [0, 0, 0]);
     await fetch(`${urls[2]}/shop-a/user/loginout?token=${token}`);
-    assert.deepEqual(await Promise.all(urls.map(check)), [2000, 2000, 2000]);
+    // Each instance caches sessions and hears the logout through Redis within milliseconds.
+    for (let waited = 0; (await Promise.all(urls.map(check))).some((code) => code !== 2000); waited += 5) {
+      assert.ok(waited < 1000, "the logout reached every instance within a second");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   });
 
   test("/readyz checks Redis on every instance", async () => {

@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import type { LogOptions } from "./http/logging";
 import { checkKey } from "./key-check";
 import { connectRedis } from "./redis";
+import { redisChangeFeed } from "./storage/redis-changes";
 import { createSecretBox } from "./secret-box";
 import { isSqliteUrl, sqliteFileOf } from "./storage/dialects/sqlite";
 import { lockForServing } from "./storage/serve-lock";
@@ -54,15 +55,18 @@ function loopbackOrigin(app: FastifyInstance): string {
  */
 export async function start(config: Config, options: { logger?: LogOptions | false; clock?: () => number } = {}): Promise<Running> {
   const clock = options.clock ?? Date.now;
-  // One server process per SQLite file, so it may keep sessions in memory;
-  // PostgreSQL is for several instances, and each reads sessions from it.
+  // One server process per SQLite file, so it may keep sessions, carts and
+  // goods in memory. PostgreSQL is for several instances: with Redis they
+  // keep the same caches and tell each other what they change; without it,
+  // each one reads the database on every request.
   const file = sqliteFileOf(config.databaseUrl);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const changes = redis && !isSqliteUrl(config.databaseUrl) ? redisChangeFeed(redis) : undefined;
   // One connection for every store: SQLite has one writer per process.
   const connection = connect(config.databaseUrl);
-  const storage = openStorage(config.databaseUrl, { cache: isSqliteUrl(config.databaseUrl), connection });
+  const storage = openStorage(config.databaseUrl, { cache: isSqliteUrl(config.databaseUrl) || changes !== undefined, changes, connection });
   let lock: { release(): void } | undefined;
   const secretBox = createSecretBox(config.secret, config.previousSecret);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   try {
     lock = file ? lockForServing(file) : undefined;
     await storage.migrate();

@@ -44,7 +44,7 @@ before(async () => {
 after(() => temp.remove());
 
 /** A feed that hears nothing: changes made elsewhere are tested through openStorage. */
-const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, close: async () => {} };
+const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, publish() {}, close: async () => {} };
 const cachedOver = (storage: Storage, maxEntries?: number): Storage => ({ ...storage, ...withSessionCache(storage, { changes: quiet, maxEntries }) });
 
 describe("withSessionCache", () => {

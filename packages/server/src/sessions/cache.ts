@@ -83,14 +83,32 @@ export function withSessionCache(storage: SessionsStore, options: { changes: Cha
     }
   }
 
-  changes.listen(() => {
-    // Lookups under way may have read what just changed: none of them is kept.
-    dropMarks();
-    oldestUsable = ++tick;
-    byHash.clear();
-    hashById.clear();
-    hashesByUser.clear();
+  const forgetUser = (userId: number) => {
+    for (const hash of hashesByUser.get(userId) ?? []) forget(hash);
+  };
+
+  // What another process changed: forgotten here, and lookups under way that may have read it are not kept.
+  changes.listen((change) => {
+    if (change.kind === "session") {
+      mark(sessionWrittenAt, change.id);
+      forget(hashById.get(change.id));
+    } else if (change.kind === "user-sessions") {
+      mark(userWrittenAt, change.userId);
+      forgetUser(change.userId);
+    } else if (change.kind === "everything") {
+      dropMarks();
+      oldestUsable = ++tick;
+      byHash.clear();
+      hashById.clear();
+      hashesByUser.clear();
+    }
   });
+
+  /** A session written here: forgotten, and the other processes told. */
+  const forgotten = (id: number) => {
+    forget(hashById.get(id));
+    changes.publish({ kind: "session", id });
+  };
 
   const writtenSince = (session: Session, started: number) =>
     started < oldestUsable || (sessionWrittenAt.get(session.id) ?? -1) > started || (userWrittenAt.get(session.userId) ?? -1) > started;
@@ -119,7 +137,8 @@ export function withSessionCache(storage: SessionsStore, options: { changes: Cha
         session.userId,
         () => storage.createSession(session, maxLive),
         () => {
-          for (const hash of hashesByUser.get(session.userId) ?? []) forget(hash);
+          forgetUser(session.userId);
+          changes.publish({ kind: "user-sessions", userId: session.userId });
         },
       ),
 
@@ -128,7 +147,7 @@ export function withSessionCache(storage: SessionsStore, options: { changes: Cha
         sessionWrittenAt,
         id,
         () => storage.renewSession(id, expiresAt, now),
-        () => forget(hashById.get(id)),
+        () => forgotten(id),
       ),
 
     revokeSession: (id: number, now: number) =>
@@ -136,7 +155,7 @@ export function withSessionCache(storage: SessionsStore, options: { changes: Cha
         sessionWrittenAt,
         id,
         () => storage.revokeSession(id, now),
-        () => forget(hashById.get(id)),
+        () => forgotten(id),
       ),
   } satisfies Record<keyof SessionsStore, unknown>;
 }

@@ -30,7 +30,7 @@ function counted(storage: Storage) {
 }
 
 /** A feed that hears nothing: changes made elsewhere are tested through openStorage. */
-const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, close: async () => {} };
+const quiet: ChangeFeed = { listen: () => () => {}, hearing: true, emit() {}, publish() {}, close: async () => {} };
 
 async function cachedShop(storage: Storage): Promise<Storage> {
   return { ...storage, ...withShopCache(storage, { changes: quiet }) };

@@ -72,9 +72,19 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     shownGoods.clear();
   }
 
-  changes.listen(() => {
+  /** A goods' counts changed: that goods is read again (any goods, when which is not known); carts do not show the counts. */
+  function forgetCounts(goodsId: number | undefined) {
+    if (goodsId === undefined) goodsById.clear();
+    else goodsById.delete(goodsId);
+  }
+
+  // What another process changed. Reads under way may have seen it: none of them is kept.
+  changes.listen((change) => {
     writes++;
-    forgetAll();
+    if (change.kind === "cart") carts.delete(change.userId);
+    else if (change.kind === "goods-counts") forgetCounts(change.goodsId);
+    // A goods change shows in every cart that holds it.
+    else if (change.kind === "goods" || change.kind === "everything") forgetAll();
   });
 
   async function write<T>(change: () => Promise<T>, after: (result: T | undefined) => void): Promise<T> {
@@ -111,7 +121,13 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
       if (left === 0) pendingCartWrites.delete(userId);
       else pendingCartWrites.set(userId, left);
       after(result, overlapped);
+      changes.publish({ kind: "cart", userId });
     });
+  }
+
+  function countsChanged(goodsId: number | undefined) {
+    forgetCounts(goodsId);
+    changes.publish({ kind: "goods-counts", goodsId });
   }
 
   const cartWrite =
@@ -123,18 +139,13 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
         () => carts.delete(args[0]),
       );
 
-  /** A goods' favorites count changed: that goods is read again; carts do not show the count. */
+  /** A goods' favorites count changed (undefined: removed by favorite id, which goods is not known without a read). */
   const favoriteWrite =
     <A extends unknown[], R>(verb: (...args: A) => Promise<R>, goodsIdOf: (...args: A) => number | undefined) =>
     (...args: A) =>
       write(
         () => verb(...args),
-        () => {
-          const goodsId = goodsIdOf(...args);
-          // Removed by favorite id: which goods it was is not known without a read.
-          if (goodsId === undefined) goodsById.clear();
-          else goodsById.delete(goodsId);
-        },
+        () => countsChanged(goodsIdOf(...args)),
       );
 
   /**
@@ -154,7 +165,14 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     listFavorites: storage.listFavorites,
 
     // A goods change shows in every cart that holds it: forget both caches.
-    saveGoods: (...args: Parameters<ShopStorage["saveGoods"]>) => write(() => storage.saveGoods(...args), forgetAll),
+    saveGoods: (...args: Parameters<ShopStorage["saveGoods"]>) =>
+      write(
+        () => storage.saveGoods(...args),
+        (saved) => {
+          forgetAll();
+          if (saved) changes.publish({ kind: "goods", goodsId: saved.id });
+        },
+      ),
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));
@@ -163,7 +181,7 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     countGoodsView: (goodsId: number) =>
       write(
         () => storage.countGoodsView(goodsId),
-        () => goodsById.delete(goodsId),
+        () => countsChanged(goodsId),
       ),
 
     addFavorite: favoriteWrite(storage.addFavorite, (_tenantId, _userId, goodsId) => goodsId),

@@ -1,9 +1,20 @@
 /**
  * What the in-process caches hear about changes they did not make
- * themselves: another process committed to the SQLite file (`wegate goods
- * import`, `wegate tenant remove`), or a tenant was removed here.
+ * themselves. On SQLite: another process committed to the file (`wegate goods
+ * import`, `wegate tenant remove`) — "everything", since which rows is not
+ * known. On PostgreSQL with Redis: what another instance changed, row by row.
  */
-export type Change = { kind: "everything" };
+export type Change =
+  | { kind: "everything" }
+  /** A session was revoked or renewed. */
+  | { kind: "session"; id: number }
+  /** A login: the user's oldest sessions may have ended. */
+  | { kind: "user-sessions"; userId: number }
+  | { kind: "cart"; userId: number }
+  /** A goods' name, price, stock, pictures or options: carts show them. */
+  | { kind: "goods"; goodsId: number }
+  /** Only a goods' counts (favorites, views), which carts do not show; no goodsId: any goods. */
+  | { kind: "goods-counts"; goodsId?: number };
 
 export interface ChangeFeed {
   /** Calls `listener` for every change until the returned function is called. */
@@ -13,8 +24,10 @@ export interface ChangeFeed {
    * nothing it reads: it could not learn that the value went stale.
    */
   readonly hearing: boolean;
-  /** Tells every listener (a change made through this process that the caches cannot see from their verbs). */
+  /** Tells every listener here (a change made through this process that the caches cannot see from their verbs). */
   emit(change: Change): void;
+  /** Tells the other processes of a change made here (the caches here already know it). */
+  publish(change: Change): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +69,8 @@ export function pollingFeed(dataVersion: () => Promise<number>, pollMs = DEFAULT
       return version !== undefined;
     },
     emit,
+    // Other processes hear our commits through their own data_version.
+    publish() {},
     async close() {
       clearInterval(timer);
       await polling;

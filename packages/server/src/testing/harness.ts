@@ -17,6 +17,8 @@ import { connectRedis } from "../redis";
 import { createSecretBox } from "../secret-box";
 import type { RateLimits } from "../http/limits-config";
 import type { SessionPolicy } from "../sessions";
+import type { ChangeFeed } from "../storage/changes";
+import { redisChangeFeed } from "../storage/redis-changes";
 import { openStorage, type Storage } from "../storage/storage";
 import { connect } from "../storage/connect";
 import { DEFAULT_MEDIA_CONFIG, type MediaConfig } from "../media/config";
@@ -127,11 +129,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), "wegate-test-"));
   const pg = options.database === "postgres" ? await freshPostgresSchema() : undefined;
   const databaseUrl = pg?.url ?? `sqlite:${join(dir, "wegate.db")}`;
-  // As `wegate serve` runs: sessions cached in memory on SQLite (one process
-  // serves it; the harness's instances share this one storage), read from the
-  // database each time on PostgreSQL.
+  // As `wegate serve` runs: sessions, carts and goods cached in memory on
+  // SQLite (one process serves it; the harness's instances share this one
+  // storage) and on PostgreSQL with Redis (each instance its own caches, kept
+  // right through Redis); read from the database each time on PostgreSQL alone.
+  const redisClients: Redis[] = [];
+  const redisPrefix = `wegate-test-${randomBytes(6).toString("hex")}:`;
+  const changeFeed = () => {
+    if (!pg || !options.redisUrl) return undefined;
+    const redis = connectRedis(options.redisUrl);
+    redisClients.push(redis);
+    return redisChangeFeed(redis, { prefix: redisPrefix });
+  };
+  const cached = (changes: ChangeFeed | undefined) => ({ cache: !pg || changes !== undefined, changes });
   const connection = connect(databaseUrl);
-  const storage = openStorage(databaseUrl, { cache: !pg, connection });
+  const storage = openStorage(databaseUrl, { ...cached(changeFeed()), connection });
   const media = createMediaStore(connection.db);
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
@@ -157,8 +169,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const redisClients: Redis[] = [];
-  const redisPrefix = `wegate-test-${randomBytes(6).toString("hex")}:`;
   const servers: FastifyInstance[] = [];
   const replicaStorages: Storage[] = [];
   async function listeningServer(own?: { storage: Storage; media: MediaStore }) {
@@ -214,16 +224,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async startReplica() {
       if (!pg) return { url: (await listeningServer()).url };
       const replicaConnection = connect(databaseUrl);
-      const replicaStorage = openStorage(databaseUrl, { cache: false, connection: replicaConnection });
+      const replicaStorage = openStorage(databaseUrl, { ...cached(changeFeed()), connection: replicaConnection });
       replicaStorages.push(replicaStorage);
       return { url: (await listeningServer({ storage: replicaStorage, media: createMediaStore(replicaConnection.db) })).url };
     },
     async close() {
       for (const server of servers) await server.close();
-      for (const redis of redisClients) redis.disconnect();
       await sim.close();
       for (const replicaStorage of replicaStorages) await replicaStorage.close();
       await storage.close();
+      for (const redis of redisClients) redis.disconnect();
       await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
