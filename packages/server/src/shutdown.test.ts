@@ -5,8 +5,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { CODE2SESSION_PATH, type RunningSim, startWechatSim } from "@wegate/wechat-sim";
+import { type TestDatabase, testDatabases } from "./testing/databases";
+import { freshPostgresSchema } from "./testing/postgres";
 
 const cli = join(import.meta.dirname, "cli.ts");
 const tsx = import.meta.resolve("tsx");
@@ -24,6 +26,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A fresh database for one `serve`: a SQLite file, or a PostgreSQL schema dropped once the server exited. */
+async function freshDatabase(database: TestDatabase, t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  if (database === "sqlite") return `sqlite:${join(dir, `${randomBytes(4).toString("hex")}.db`)}`;
+  const pg = await freshPostgresSchema();
+  t.after(() => pg.drop());
+  return pg.url;
+}
+
 function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null>; output: () => string }> {
   const { WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL, ...rest } = process.env;
   void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL];
@@ -33,7 +43,6 @@ function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: stri
       ...rest,
       PORT: "0",
       LOG_LEVEL: "info",
-      DATABASE_URL: `sqlite:${join(dir, `${randomBytes(4).toString("hex")}.db`)}`,
       WECHAT_APPID: app.appid,
       WECHAT_APP_SECRET: app.secret,
       WEGATE_SECRET: randomBytes(32).toString("base64"),
@@ -65,35 +74,40 @@ const authorize = (url: string) =>
     body: JSON.stringify({ code: sim.world.login(app.appid, "late-user") }),
   });
 
-test("SIGTERM: /readyz fails at once, the login in flight still succeeds, the process exits 0", async () => {
-  const server = await serve({ SHUTDOWN_TIMEOUT_MS: "5000" });
-  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
-  sim.world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 800, times: 1 });
-  const inFlight = authorize(server.url);
-  while (sim.world.callCount(CODE2SESSION_PATH) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+for (const database of testDatabases()) {
+  describe(`wegate serve on SIGTERM (${database})`, () => {
+    test("SIGTERM: /readyz fails at once, the login in flight still succeeds, the process exits 0", async (t) => {
+      const server = await serve({ DATABASE_URL: await freshDatabase(database, t), SHUTDOWN_TIMEOUT_MS: "5000" });
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+      sim.world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 800, times: 1 });
+      const before = sim.world.callCount(CODE2SESSION_PATH);
+      const inFlight = authorize(server.url);
+      while (sim.world.callCount(CODE2SESSION_PATH) === before) await new Promise((resolve) => setTimeout(resolve, 10));
 
-  server.child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const ready = await fetch(`${server.url}/readyz`).then((reply) => reply.status, () => "refused");
-  assert.notEqual(ready, 200, "not ready once shutdown began");
+      server.child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const ready = await fetch(`${server.url}/readyz`).then((reply) => reply.status, () => "refused");
+      assert.notEqual(ready, 200, "not ready once shutdown began");
 
-  const reply = await inFlight;
-  assert.equal(reply.status, 200);
-  assert.equal(((await reply.json()) as { code: number }).code, 0, "the request in flight finished");
-  assert.equal(await server.exit, 0);
-  assert.match(server.output(), /"cutOff":false/);
-});
+      const reply = await inFlight;
+      assert.equal(reply.status, 200);
+      assert.equal(((await reply.json()) as { code: number }).code, 0, "the request in flight finished");
+      assert.equal(await server.exit, 0);
+      assert.match(server.output(), /"cutOff":false/);
+    });
 
-test("SIGTERM with a request that outlives SHUTDOWN_TIMEOUT_MS: cut off at the deadline, exit 0", async () => {
-  const server = await serve({ SHUTDOWN_TIMEOUT_MS: "300", WECHAT_TIMEOUT_MS: "20000" });
-  sim.world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 5000, times: 1 });
-  const before = sim.world.callCount(CODE2SESSION_PATH);
-  const inFlight = authorize(server.url).then((reply) => reply.status, () => "cut off");
-  while (sim.world.callCount(CODE2SESSION_PATH) === before) await new Promise((resolve) => setTimeout(resolve, 10));
-  const started = performance.now();
-  server.child.kill("SIGTERM");
-  assert.equal(await server.exit, 0);
-  assert.ok(performance.now() - started < 4000, "did not wait for the slow request");
-  assert.equal(await inFlight, "cut off");
-  assert.match(server.output(), /"cutOff":true/);
-});
+    test("SIGTERM with a request that outlives SHUTDOWN_TIMEOUT_MS: cut off at the deadline, exit 0", async (t) => {
+      const server = await serve({ DATABASE_URL: await freshDatabase(database, t), SHUTDOWN_TIMEOUT_MS: "300", WECHAT_TIMEOUT_MS: "20000" });
+      sim.world.setFault(CODE2SESSION_PATH, { kind: "slow", delayMs: 5000, times: 1 });
+      const before = sim.world.callCount(CODE2SESSION_PATH);
+      const inFlight = authorize(server.url).then((reply) => reply.status, () => "cut off");
+      while (sim.world.callCount(CODE2SESSION_PATH) === before) await new Promise((resolve) => setTimeout(resolve, 10));
+      const started = performance.now();
+      server.child.kill("SIGTERM");
+      assert.equal(await server.exit, 0);
+      assert.ok(performance.now() - started < 4000, "did not wait for the slow request");
+      assert.equal(await inFlight, "cut off");
+      assert.match(server.output(), /"cutOff":true/);
+    });
+  });
+}
