@@ -4,6 +4,7 @@
  * on every endpoint the server calls — all at debug level. Then every token,
  * wx.login code, phone code, session_key, access_token, app secret,
  * encryptedData, iv and phone number that was used is looked for in every log line: none may appear.
+ * The corpus's answers are searched too: none may carry a secret its own request did not send.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -147,7 +148,12 @@ test("no log line holds a token, code, session_key, access_token, app secret, en
   const seeded = await seededUsers();
   await normalFlows();
   const fill = placeholders(h, seeded);
-  for (const c of hostileCorpus()) await runCase(h, fill, c);
+  // Answers may echo what their own request sent, never any other secret.
+  const answers: Array<{ name: string; text: string; used: string[] }> = [];
+  for (const c of hostileCorpus()) {
+    const result = await runCase(h, fill, c);
+    answers.push({ name: c.name, text: result.reply.raw, used: result.used });
+  }
   await malformedWithSecrets(seeded.alice.token);
   await wechatFaults(seeded.alice.token);
   for (const tenant of Object.values(h.tenants)) secret(h.world.accessTokenFor(tenant.appid), `access_token of ${tenant.subDomain}`);
@@ -170,6 +176,15 @@ test("no log line holds a token, code, session_key, access_token, app secret, en
     if (line) leaks.push(`${what} in: ${line.slice(0, 400)}`);
   }
   assert.deepEqual(leaks, []);
+
+  const echoed: string[] = [];
+  for (const [value, what] of secrets) {
+    // A phone number is the user's own data (/user/detail answers it).
+    if (what.startsWith("phone number")) continue;
+    const answer = answers.find((a) => !a.used.includes(value) && a.text.includes(value));
+    if (answer) echoed.push(`${what} in the answer to ${answer.name}: ${answer.text.slice(0, 300)}`);
+  }
+  assert.deepEqual(echoed, []);
 });
 
 test("rate-limited requests (HTTP 429) log no token, code or phone number either", async () => {
