@@ -82,8 +82,8 @@ async function serve() {
   // V8 moves an allocation site's objects straight to old space when nearly
   // all of them survived a scavenge. Filling the session cache at start-up
   // looks like that, and afterwards per-request objects went to old space
-  // too: about one bench run in three grew old space by 100 MB/s, with a
-  // full GC every second and 60% more CPU per request. Off, it never did.
+  // too: some bench runs grew old space fast, with frequent full GCs and
+  // much more CPU per request (BENCHMARKS.md). Off, it never did.
   setFlagsFromString("--no-allocation-site-pretenuring");
   const config = loadConfig();
   const running = await start(config);

@@ -43,9 +43,9 @@ const pools = new Map<string, Pool>();
 /**
  * The default client: an undici Pool of keep-alive connections per origin,
  * cancelled through an EventEmitter, which undici accepts as a signal (an
- * AbortSignal's listeners cost ~6 µs per call on Node 20). Under login load
- * a call costs about two thirds of the CPU of undici's top-level request()
- * with an AbortSignal, and far less than fetch (BENCHMARKS.md).
+ * AbortSignal's listeners are costly per call on Node 20). Under login load
+ * a call costs less CPU than undici's top-level request() with an
+ * AbortSignal, and far less than fetch (measured in BENCHMARKS.md).
  */
 const sendPooled: Send = (url, { method, headers, body, timeoutMs }) => {
   let pool = pools.get(url.origin);

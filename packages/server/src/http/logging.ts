@@ -70,7 +70,7 @@ type Log = (...args: unknown[]) => void;
  * A request's logger, made on the request's first line that its level lets
  * through. fastify gives every request a child logger bound to its reqId, and
  * with wildcard redaction pino runs the redactor over the bindings of each
- * one made: ~2 KB of garbage per request, for lines mostly never written (a
+ * one made: garbage on every request, for lines mostly never written (a
  * good request logs nothing above info, and under LOG_LEVEL=warn nothing).
  */
 class RequestLogger {

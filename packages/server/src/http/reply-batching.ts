@@ -8,9 +8,9 @@ import type { FastifyInstance } from "fastify";
  * kernel's: each write to a socket whose client sleeps in epoll wakes that
  * client (on another core, in a VM an expensive inter-processor interrupt).
  * Written in one burst, the first write wakes the client and the rest find it
- * awake. `npm run bench` measured check-token ~20 → ~16 µs of server CPU per
- * request and cart add ~105 → ~57 µs (BENCHMARKS.md). When the server is
- * idle a turn holds one request, and its reply waits for nothing.
+ * awake, which saves a large share of a small reply's CPU (measured in
+ * BENCHMARKS.md). When the server is idle a turn holds one request, and its
+ * reply waits for nothing.
  */
 export function batchReplies(app: FastifyInstance): void {
   let ready: Array<() => void> = [];

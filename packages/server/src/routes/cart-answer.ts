@@ -72,7 +72,7 @@ function writeAscii(target: Buffer, at: number, text: string): number {
  * schema serializer makes of `ok(cartOf(lines))` (cart-answer.test.ts checks
  * it), assembled from what each line shows of its goods, kept as JSON per
  * goods and sku. Serializing whole carts was the largest source of garbage of
- * a cart add (~13 of ~30 KB per request): goods names and sku names are
+ * a cart add (BENCHMARKS.md): goods names and sku names are
  * mostly Chinese, which makes every piece of the answer a two-byte string
  * that is then copied whole twice on its way to the socket.
  */

@@ -29,10 +29,10 @@ export function openSqlite(databaseUrl: string): Connection {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // better-sqlite3 builds SQLite with a 16 MB page cache. The server answers
+  // better-sqlite3 builds SQLite with a large page cache. The server answers
   // token checks, carts and goods from its own caches, so SQLite mostly needs
-  // the pages writes touch; 4 MB holds them, and the RSS saved pays for V8's
-  // larger young generation (BENCHMARKS.md).
+  // the pages writes touch; a small cache holds them, and the RSS saved pays
+  // for V8's larger young generation (BENCHMARKS.md).
   sqlite.pragma("cache_size = -4000");
   const dialect = new SqliteDialect(sqlite);
   return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", direct: dialect };
