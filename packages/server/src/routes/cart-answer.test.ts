@@ -4,34 +4,7 @@ import fc from "fast-check";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ok } from "../http/envelope";
 import type { CartLine, SkuOption } from "../shop/store";
-import { CartEnvelope, cartAnswer } from "./cart-answer";
-import { yuan } from "./schemas";
-import { skuChoices } from "./sku";
-
-/** The cart's data as the route's schema (Cart) describes it, built field by field: what the answer must say. */
-function cartOf(lines: readonly CartLine[]) {
-  let number = 0;
-  let cents = 0;
-  for (const line of lines) {
-    number += line.number;
-    if (line.selected) cents += line.goods.price * line.number;
-  }
-  return {
-    number,
-    price: yuan(cents),
-    items: lines.map((line) => ({
-      key: String(line.id),
-      goodsId: line.goodsId,
-      number: line.number,
-      price: yuan(line.goods.price),
-      pic: line.goods.pics[0] ?? "",
-      name: line.goods.name,
-      sku: skuChoices(line.skuKey, line.goods.options),
-      selected: line.selected,
-      stores: line.goods.stock,
-    })),
-  };
-}
+import { CartEnvelope, cartAnswer, cartOf } from "./cart-answer";
 
 /** fastify's own serializer for the cart routes' response schema: the bytes cartAnswer must make. */
 let app: FastifyInstance;
