@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { errors } from "../errors";
+import { testDatabases } from "../testing/databases";
 import { type Harness, startHarness } from "../testing/harness";
 import { logIn, type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
 import { documentedTenantRoutes, type OpenApi, uncoveredRoutes } from "./corpus";
@@ -28,7 +29,7 @@ const catalogueCodes = new Set(Object.values(errors).map((entry) => entry.code))
 /** Some other tenant now and then: shop-b has no goods, "nope" does not exist. */
 const tenant = fc.oneof({ arbitrary: fc.constant("shop-a"), weight: 10 }, fc.constantFrom("shop-b", "nope"));
 
-for (const database of ["sqlite", "postgres"] as const) describe(`generated requests on every route (${database})`, () => {
+for (const database of testDatabases()) describe(`generated requests on every route (${database})`, () => {
   const RUNS_PER_ROUTE = RUNS[database];
   let h: Harness;
   let seeded: Seeded;

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { errors } from "../errors";
+import { testDatabases } from "../testing/databases";
 import { type Harness, startHarness } from "../testing/harness";
 import { documentedTenantRoutes, hostileCorpus, type OpenApi, requestLineOf, uncoveredRoutes } from "./corpus";
 import { type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
@@ -31,7 +32,7 @@ test("every tenant route the API documents has cases in the corpus", async () =>
   }
 });
 
-for (const database of ["sqlite", "postgres"] as const) {
+for (const database of testDatabases()) {
   describe(`hostile corpus on ${database}`, () => {
     let h: Harness;
     let seeded: Seeded;
