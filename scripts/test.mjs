@@ -26,6 +26,16 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
+// TEST_DATABASES picks the databases the HTTP-level suites run on (both by
+// default; packages/server/src/testing/databases.ts reads it): a typo stops
+// the run here, before the build, rather than failing every test file.
+const databases = (process.env.TEST_DATABASES ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+const unknown = databases.filter((name) => name !== "sqlite" && name !== "postgres");
+if (unknown.length > 0 || (databases.length === 0 && process.env.TEST_DATABASES?.trim())) {
+  console.error(`TEST_DATABASES: unknown database in ${JSON.stringify(process.env.TEST_DATABASES)} (known: sqlite, postgres)`);
+  process.exit(1);
+}
+console.log(`databases: ${databases.length > 0 ? [...new Set(databases)].join(", ") : "sqlite, postgres"}`);
 const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) {
   console.error("build failed");

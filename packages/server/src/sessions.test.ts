@@ -79,8 +79,9 @@ for (const database of testDatabases()) {
       }
     });
 
-    // The in-memory session cache is the single SQLite server's; on PostgreSQL
-    // every instance reads the database, so a logout on one ends the token on all.
+    // Sessions are kept in memory by the single SQLite server (and on PostgreSQL
+    // only with Redis to tell the instances of each other's changes); on
+    // PostgreSQL alone every instance reads the database each time.
     if (database === "sqlite") test("validateCached answers a live, cached session without a promise, and leaves everything else to validate()", async () => {
       const { sessions } = h.app;
       const token = await tokenFor("vic");
@@ -105,7 +106,7 @@ for (const database of testDatabases()) {
       assert.equal(await check(token), 2000);
     });
 
-    else test("on PostgreSQL nothing is held in memory: validateCached leaves every token to validate()", async () => {
+    else test("on PostgreSQL without Redis nothing is held in memory: validateCached leaves every token to validate()", async () => {
       const { sessions } = h.app;
       const token = await tokenFor("walt");
       const tenantA = (await h.storage.findTenant("shop-a"))!.id;
