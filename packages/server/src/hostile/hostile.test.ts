@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { errors } from "../errors";
-import { testDatabases } from "../testing/databases";
+import { type TestDatabase, testDatabases } from "../testing/databases";
 import { type Harness, startHarness } from "../testing/harness";
 import { documentedTenantRoutes, hostileCorpus, type OpenApi, requestLineOf, uncoveredRoutes } from "./corpus";
 import { type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
@@ -32,13 +32,20 @@ test("every tenant route the API documents has cases in the corpus", async () =>
   }
 });
 
-for (const database of testDatabases()) {
-  describe(`hostile corpus on ${database}`, () => {
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Each database, and PostgreSQL with Redis as a fleet runs it (sessions, carts and goods cached in every instance). */
+const setups: Array<{ name: string; database: TestDatabase; redisUrl?: string }> = testDatabases().flatMap((database) =>
+  database === "postgres" ? [{ name: database, database }, { name: "postgres + redis", database, redisUrl: REDIS_URL }] : [{ name: database, database }],
+);
+
+for (const { name, ...setup } of setups) {
+  describe(`hostile corpus on ${name}`, () => {
     let h: Harness;
     let seeded: Seeded;
     let before_: Snapshot;
     before(async () => {
-      h = await startHarness({ database, demoCatalogue: true });
+      h = await startHarness({ ...setup, demoCatalogue: true });
       seeded = await seedUsers(h);
       before_ = await snapshot(h, seeded);
     });
