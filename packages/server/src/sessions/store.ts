@@ -23,13 +23,14 @@ export interface SessionsStore {
    * session_key is saved in it too (as saveSessionKey does).
    */
   createSession(session: NewSession, maxLive: number): Promise<Session>;
-  findSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** Readonly: the cache hands out one frozen session to every caller. */
+  findSessionByTokenHash(tokenHash: string): Promise<Readonly<Session> | undefined>;
   /**
    * The session if this store holds it in memory, without waiting (the
    * cache, sessions/cache.ts); undefined: ask findSessionByTokenHash. The
    * database store holds nothing.
    */
-  peekSessionByTokenHash(tokenHash: string): Session | undefined;
+  peekSessionByTokenHash(tokenHash: string): Readonly<Session> | undefined;
   renewSession(id: number, expiresAt: number, now: number): Promise<void>;
   revokeSession(id: number, now: number): Promise<void>;
 }

@@ -35,7 +35,7 @@ function boundedSet<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
  */
 export function withShopCache(storage: ShopStorage, options: { changes: ChangeFeed }): ShopStorage {
   const { changes } = options;
-  const carts = new Map<number, CartLine[]>();
+  const carts = new Map<number, readonly CartLine[]>();
   const goodsById = new Map<number, Goods>();
   /** Bumped before and after every write and change heard; a read is kept only if it saw none. */
   let writes = 0;
@@ -57,7 +57,7 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
   }
 
   /** A cart as the cache keeps it: frozen, its lines' goods shared. Lines already frozen are kept as they are. */
-  function freezeLines(lines: CartLine[]): CartLine[] {
+  function freezeLines(lines: CartLine[]): readonly CartLine[] {
     for (const line of lines) {
       if (Object.isFrozen(line)) continue;
       line.goods = shown(line.goodsId, line.goods);
@@ -98,7 +98,7 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     }
   }
 
-  async function cachedRead<K, V>(map: Map<K, V>, max: number, key: K, read: () => Promise<V | undefined>, keep: (value: V) => V) {
+  async function cachedRead<K, Read, Kept>(map: Map<K, Kept>, max: number, key: K, read: () => Promise<Read | undefined>, keep: (value: Read) => Kept) {
     const cached = map.get(key);
     if (cached !== undefined) return cached;
     const seen = writes;
@@ -187,7 +187,9 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     addFavorite: favoriteWrite(storage.addFavorite, (_tenantId, _userId, goodsId) => goodsId),
     removeFavorite: favoriteWrite(storage.removeFavorite, (_userId, which) => ("goodsId" in which ? which.goodsId : undefined)),
 
-    cartLines: async (userId: number) => (await cachedRead(carts, MAX_CARTS, userId, () => storage.cartLines(userId), freezeLines))!,
+    // The database store's lines are fresh objects, not yet frozen: freezeLines shares their goods, then freezes them.
+    cartLines: async (userId: number) =>
+      (await cachedRead(carts, MAX_CARTS, userId, () => storage.cartLines(userId) as Promise<CartLine[]>, freezeLines))!,
     setCartNumber: cartWrite(storage.setCartNumber),
     selectCartLines: cartWrite(storage.selectCartLines),
     removeCartLines: cartWrite(storage.removeCartLines),

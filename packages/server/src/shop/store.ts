@@ -67,7 +67,8 @@ export interface ShopStorage {
   /** Inserts, or updates the tenant's goods of the same name. */
   saveGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number; created: boolean }>;
   countGoods(tenantId: number): Promise<number>;
-  findGoods(tenantId: number, id: number): Promise<Goods | undefined>;
+  /** Readonly: the cache (shop/cache.ts) hands every caller the same frozen goods. */
+  findGoods(tenantId: number, id: number): Promise<Readonly<Goods> | undefined>;
   listGoods(tenantId: number, filter: Page & { categoryId?: number; nameLike?: string }): Promise<Goods[]>;
   countGoodsView(goodsId: number): Promise<void>;
 
@@ -78,7 +79,12 @@ export interface ShopStorage {
   isFavorite(userId: number, goodsId: number): Promise<boolean>;
   listFavorites(userId: number, filter: Page & { nameLike?: string }): Promise<Favorite[]>;
 
-  cartLines(userId: number): Promise<CartLine[]>;
+  /**
+   * Readonly: the cache hands every caller the same frozen lines until the
+   * cart changes, so a caller may remember what it made of them by identity
+   * (routes/cart.ts keeps each viewed cart's answer that way).
+   */
+  cartLines(userId: number): Promise<ReadonlyArray<Readonly<CartLine>>>;
   /**
    * Adds `number` to the line (goodsId, skuKey), creating it when missing, in
    * one statement: the line's id and new number, or undefined (and nothing
