@@ -35,7 +35,13 @@ test("every tenant route the API documents has cases in the corpus", async () =>
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** Each database, and PostgreSQL with Redis as a fleet runs it (sessions, carts and goods cached in every instance). */
-const setups: Array<{ name: string; database: TestDatabase; redisUrl?: string }> = testDatabases().flatMap((database) =>
+interface Setup {
+  name: string;
+  database: TestDatabase;
+  redisUrl?: string;
+}
+
+const setups = testDatabases().flatMap<Setup>((database) =>
   database === "postgres" ? [{ name: database, database }, { name: "postgres + redis", database, redisUrl: REDIS_URL }] : [{ name: database, database }],
 );
 
