@@ -9,12 +9,30 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CODE2SESSION_PATH, GET_USER_PHONE_NUMBER_PATH, type SimFault, STABLE_TOKEN_PATH } from "@wegate/wechat-sim";
+import { errors } from "../errors";
 import { testDatabases } from "../testing/databases";
-import { type Harness, startHarness } from "../testing/harness";
+import { type Harness, type Reply, startHarness } from "../testing/harness";
 import { hostileCorpus } from "./corpus";
 import { logIn, type Seeded, seedUsers } from "./fixtures";
 import { rawRequest } from "./raw-http";
 import { placeholders, runCase } from "./run-case";
+
+const catalogueCodes = new Set(Object.values(errors).map((entry) => entry.code));
+
+const FAULTS: SimFault[] = [
+  { kind: "errcode", errcode: -1 },
+  { kind: "errcode", errcode: 40029 },
+  { kind: "errcode", errcode: 45011 },
+  { kind: "errcode", errcode: 40226 },
+  { kind: "errcode", errcode: 40125 },
+  { kind: "errcode", errcode: 40001 },
+  { kind: "errcode", errcode: 99999, errmsg: "something odd, hints: [ req_id: abc ]" },
+  { kind: "http", status: 502 },
+  { kind: "html" },
+  { kind: "invalid-json" },
+  { kind: "reset" },
+  { kind: "hang" },
+];
 
 for (const database of testDatabases()) {
   describe(`log scan on ${database}`, () => {
@@ -108,41 +126,34 @@ for (const database of testDatabases()) {
       for (const request of requests) await rawRequest(h.url, request);
     }
 
-    const FAULTS: SimFault[] = [
-      { kind: "errcode", errcode: -1 },
-      { kind: "errcode", errcode: 40029 },
-      { kind: "errcode", errcode: 45011 },
-      { kind: "errcode", errcode: 40226 },
-      { kind: "errcode", errcode: 40125 },
-      { kind: "errcode", errcode: 40001 },
-      { kind: "errcode", errcode: 99999, errmsg: "something odd, hints: [ req_id: abc ]" },
-      { kind: "http", status: 502 },
-      { kind: "html" },
-      { kind: "invalid-json" },
-      { kind: "reset" },
-      { kind: "hang" },
-    ];
-
     /** Every fault on each WeChat endpoint the server calls: code2Session, stable_token, getuserphonenumber. */
     async function wechatFaults(token: string) {
       const { appid } = h.tenants.a;
+      /** What each faulty call answered that is not a WeChat-class envelope (an HTTP 500, or a code outside the catalogue). */
+      const wrong: string[] = [];
+      const check = (what: string, reply: Reply) => {
+        if (reply.status === 500 || !catalogueCodes.has(reply.body.code)) wrong.push(`${what}: HTTP ${reply.status} ${reply.text.slice(0, 200)}`);
+      };
       for (const fault of FAULTS) {
+        const name = JSON.stringify(fault);
         h.world.setFault(CODE2SESSION_PATH, fault);
-        await h.post("/shop-a/user/wxapp/authorize", { code: h.code("erin") }, { form: true });
-        await h.post("/shop-a/user/wxapp/bindMobile", { token, encryptedData: "AAAA", iv: "AAAA", code: h.code("alice") }, { form: true });
+        check(`authorize, ${name}`, await h.post("/shop-a/user/wxapp/authorize", { code: h.code("erin") }, { form: true }));
+        const legacy = { token, encryptedData: "AAAA", iv: "AAAA", code: h.code("alice") };
+        check(`bindMobile, ${name}`, await h.post("/shop-a/user/wxapp/bindMobile", legacy, { form: true }));
         h.world.setFault(CODE2SESSION_PATH, undefined);
 
         h.world.setFault(GET_USER_PHONE_NUMBER_PATH, fault);
-        await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h.world.phoneCode(appid, "alice") });
+        check(`bindMobile/v2, ${name}`, await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h.world.phoneCode(appid, "alice") }));
         h.world.setFault(GET_USER_PHONE_NUMBER_PATH, undefined);
 
         // A token WeChat no longer takes: the server fetches a new one, into the fault.
         secret(h.world.accessTokenFor(appid), "access_token of shop-a");
         h.world.invalidateAccessTokens(appid);
         h.world.setFault(STABLE_TOKEN_PATH, fault);
-        await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h.world.phoneCode(appid, "alice") });
+        check(`stable_token, ${name}`, await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h.world.phoneCode(appid, "alice") }));
         h.world.setFault(STABLE_TOKEN_PATH, undefined);
       }
+      assert.deepEqual(wrong, []);
       const { body } = await h.post("/shop-a/user/wxapp/authorize", { code: h.code("erin") });
       assert.equal(body.code, 0, "WeChat answers again once the faults are gone");
       secret(body.data.token, "erin's token");
