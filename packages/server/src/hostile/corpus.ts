@@ -1,11 +1,13 @@
 /**
  * The hostile-input corpus: fixed requests over every route, each with the
  * exact answer it must get (HTTP status and envelope code). Every request
- * that would change something is one the server must refuse, so the data of
- * the seeded users (fixtures.ts) is the same after the run as before it.
+ * that would change something is one the server must refuse (or, like
+ * deleting another user's favorite, must find nothing to change), so every
+ * stored row (fixtures.ts) is the same after the run as before it.
  *
  * Placeholders `__NAME__` stand for values known only at run time (see
- * `Placeholders`); they are replaced in the request's bytes, after encoding.
+ * `Placeholder` in cases/build.ts, filled by run-case.ts); they are replaced
+ * in the request's bytes, after encoding. The cases, by area, are in cases/.
  */
 import { encodedNameCases, tokenCases, wechatCases } from "./cases/auth";
 import type { HostileCase } from "./cases/build";

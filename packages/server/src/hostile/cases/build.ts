@@ -1,3 +1,4 @@
+/** The corpus's case type, its expected answers by name, and the builders the case files use. */
 import { createHash } from "node:crypto";
 
 /** One fixed request and the exact answer it must get. */
