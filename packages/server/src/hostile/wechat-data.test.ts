@@ -1,6 +1,7 @@
 /**
  * Hostile data from WeChat's side: the decrypted profile of register/complex
- * carries whatever the user's WeChat account holds. Whatever it is, the
+ * and the phone number of bindMobile/v2 carry whatever the user's WeChat
+ * account holds. Whatever it is, the
  * answer is never a 500, and what is stored is text a database can hold and
  * the profile's limits allow.
  */
@@ -28,12 +29,32 @@ const PROFILES: Array<[string, Record<string, unknown>]> = [
 ];
 
 for (const database of testDatabases()) {
-  describe(`register/complex with a hostile WeChat profile, on ${database}`, () => {
+  describe(`hostile WeChat profiles and phone numbers, on ${database}`, () => {
     let h: Harness;
     before(async () => {
       h = await startHarness({ database });
     });
     after(() => h?.close());
+
+    const PHONES: Array<[string, { countryCode: string; purePhoneNumber: string }]> = [
+      ["NUL in the number", { countryCode: "86", purePhoneNumber: "138\u000012345678" }],
+      ["letters and script", { countryCode: "86", purePhoneNumber: "<script>alert(1)</script>" }],
+      ["200 digits", { countryCode: "86", purePhoneNumber: "1".repeat(200) }],
+      ["a country code with a plus", { countryCode: "+1", purePhoneNumber: "2025550123" }],
+      ["an empty number", { countryCode: "", purePhoneNumber: "" }],
+    ];
+    PHONES.forEach(([name, phone], index) => {
+      test(`bindMobile/v2 with a phone number of ${name}`, async () => {
+        const user = `phone-${index}`;
+        h.world.setPhone(user, phone);
+        const { token } = (await h.post("/shop-a/user/wxapp/authorize", { code: h.code(user) })).body.data;
+        const reply = await h.post("/shop-a/user/wxapp/bindMobile/v2", { token, code: h.world.phoneCode(h.tenants.a.appid, user) });
+        assert.notEqual(reply.status, 500, reply.text);
+        assert.ok(catalogueCodes.has(reply.body.code), reply.text);
+        const { mobile } = (await h.get("/shop-a/user/detail", { token })).body.data.base;
+        assert.match(mobile, /^(\+?[\d -]{3,30})?$/, "what is stored is a phone number, or nothing");
+      });
+    });
 
     PROFILES.forEach(([name, profile], index) => {
       test(name, async () => {
