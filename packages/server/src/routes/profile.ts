@@ -17,8 +17,11 @@ export interface WxUserInfo {
   country?: unknown;
 }
 
+/** Control characters (NUL among them: PostgreSQL text cannot hold it) have no place in a name or a place. */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 function text(value: unknown, max: number): string {
-  return typeof value === "string" ? [...value.trim()].slice(0, max).join("") : "";
+  return typeof value === "string" ? [...value.replace(CONTROL, "").trim()].slice(0, max).join("") : "";
 }
 
 export function isHttpUrl(value: string): boolean {
