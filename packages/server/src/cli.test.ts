@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createWx, startWechatSim, type RunningSim } from "@wegate/wechat-sim";
 import { openStorage } from "./storage/storage";
+import { onlyOn } from "./testing/databases";
 import { freshPostgresSchema } from "./testing/postgres";
 
 const cli = join(import.meta.dirname, "cli.ts");
@@ -294,7 +295,7 @@ test("tenant show and remove: counts, never secrets; remove needs --yes and spar
   assert.match(run(["help"]).out, /wegate tenant show <subDomain>/);
 });
 
-test("the start banner never shows the database's or Redis's password", async () => {
+test("the start banner never shows the database's or Redis's password", onlyOn("postgres"), async () => {
   const schema = await freshPostgresSchema();
   try {
     const url = new URL(schema.url);

@@ -11,6 +11,7 @@ import { createMediaStore, type MediaStore } from "../media/store";
 import { parseFileName } from "../media/urls";
 import { connect } from "../storage/connect";
 import { openStorage, type Storage } from "../storage/storage";
+import { testDatabases } from "../testing/databases";
 import { freshPostgresSchema } from "../testing/postgres";
 import { importCatalogue, readCatalogueFile } from "./import";
 import { picturesInto } from "./import-pictures";
@@ -44,7 +45,7 @@ async function picsOf(storage: Storage, tenantId: number) {
   return Object.fromEntries(goods.map((g) => [g.name, g.pics]));
 }
 
-for (const database of ["sqlite", "postgres"] as const) {
+for (const database of testDatabases()) {
   describe(`goods import with local pictures on ${database}`, () => {
     let storage: Storage;
     let media: MediaStore;
