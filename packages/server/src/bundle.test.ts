@@ -10,41 +10,53 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { testDatabases } from "./testing/databases";
+import { freshPostgresSchema } from "./testing/postgres";
 
 const bundle = join(import.meta.dirname, "..", "dist", "cli.js");
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-test("the built bundle serves demo mode: the simulator, a login, the docs", { skip: !existsSync(bundle) && "run npm run build first" }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "wegate-bundle-"));
-  const { WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL, ...env } = process.env;
-  void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL];
-  const child = spawn(process.execPath, [bundle, "serve"], { cwd: dir, env: { ...env, PORT: "0", LOG_LEVEL: "warn" } });
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 20_000);
-      const seen = (chunk: Buffer) => {
-        output += chunk;
-        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout.on("data", seen);
-      child.stderr.on("data", seen);
-      void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    });
-    const { code } = (await (await fetch(`${url}/_sim/__sim/login`, { method: "POST", body: new URLSearchParams({ user: "bundle" }) })).json()) as { code: string };
-    const login = (await (await fetch(`${url}/demo/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) })).json()) as { code: number };
-    assert.equal(login.code, 0, JSON.stringify(login));
-    // A validation error goes through ajv-i18n's Chinese messages, loaded as the bundle loads them.
-    const bad = (await (await fetch(`${url}/demo/shop/goods/list`, { method: "POST", body: new URLSearchParams({ page: "0" }) })).json()) as { msg: string };
-    assert.match(bad.msg, /^参数错误: page /);
-    assert.equal((await fetch(`${url}/docs`)).status, 200);
-  } finally {
-    child.kill("SIGTERM");
-    assert.equal(await exited, 0, output);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+for (const database of testDatabases()) {
+  // On PostgreSQL with Redis too, as a fleet runs it: the bundle must carry (or
+  // find) pg and ioredis, which the sources load only for such URLs.
+  test(`the built bundle serves demo mode: the simulator, a login, the docs (${database === "sqlite" ? "SQLite, the default" : "PostgreSQL and Redis"})`, { skip: !existsSync(bundle) && "run npm run build first" }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wegate-bundle-"));
+    const { WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL: _redis, ...env } = process.env;
+    void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, _redis];
+    const pg = database === "postgres" ? await freshPostgresSchema() : undefined;
+    const fleet = pg ? { DATABASE_URL: pg.url, REDIS_URL } : {};
+    const child = spawn(process.execPath, [bundle, "serve"], { cwd: dir, env: { ...env, ...fleet, PORT: "0", LOG_LEVEL: "warn" } });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 20_000);
+        const seen = (chunk: Buffer) => {
+          output += chunk;
+          const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        };
+        child.stdout.on("data", seen);
+        child.stderr.on("data", seen);
+        void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      const { code } = (await (await fetch(`${url}/_sim/__sim/login`, { method: "POST", body: new URLSearchParams({ user: "bundle" }) })).json()) as { code: string };
+      const login = (await (await fetch(`${url}/demo/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) })).json()) as { code: number };
+      assert.equal(login.code, 0, JSON.stringify(login));
+      // A validation error goes through ajv-i18n's Chinese messages, loaded as the bundle loads them.
+      const bad = (await (await fetch(`${url}/demo/shop/goods/list`, { method: "POST", body: new URLSearchParams({ page: "0" }) })).json()) as { msg: string };
+      assert.match(bad.msg, /^参数错误: page /);
+      assert.equal((await fetch(`${url}/docs`)).status, 200);
+      assert.equal((await fetch(`${url}/readyz`)).status, 200, "the database (and Redis) answer");
+    } finally {
+      child.kill("SIGTERM");
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      await pg?.drop();
+      assert.equal(code, 0, output);
+    }
+  });
+}
