@@ -184,6 +184,17 @@ async function measure(scenario: Scenario, servers: Servers, sim: BenchProcess):
   return measured(scenario, servers, sim, () => load(servers.urls, lists, { duration }));
 }
 
+/** The commit measured, and whether packages/ (the server and what it bundles) had uncommitted changes. */
+function describeCode(): string | undefined {
+  try {
+    const git = (...gitArgs: string[]) => execFileSync("git", gitArgs, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const head = git("rev-parse", "--short", "HEAD");
+    return git("status", "--porcelain", "--", "packages") ? `${head} + uncommitted changes` : head;
+  } catch {
+    return undefined; // not a git checkout
+  }
+}
+
 /** This process's CPU time: autocannon's, the load generator. */
 function loadCpuSeconds(): number {
   const { user, system } = process.cpuUsage();
@@ -236,6 +247,7 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   if (machine.loadAverage > 0.5) log(`load average ${machine.loadAverage.toFixed(2)} before the run: other work competes for the CPU`);
   log("building the server (npm run build -w @wegate/server)");
+  const code = describeCode();
   buildServer();
   const db = await database!.prepare(log);
   dropDatabase = db.cleanup;
@@ -340,6 +352,7 @@ async function main(): Promise<number> {
 
     const report: BenchReport = {
       date: new Date().toISOString(),
+      code,
       machine,
       settings: {
         databaseKey: args.database,
