@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
+import { onlyOn } from "../testing/databases";
 import { type Harness, startHarness } from "../testing/harness";
 import { connect } from "./connect";
 import { announceEverything } from "./redis-changes";
@@ -27,7 +28,7 @@ async function untilSeen(probe: () => Promise<unknown>, want: unknown, limitMs =
 
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1];
 
-describe("caches on PostgreSQL + Redis: three instances", () => {
+describe("caches on PostgreSQL + Redis: three instances", onlyOn("postgres"), () => {
   let h: Harness;
   let urls: string[];
   before(async () => {
@@ -109,7 +110,7 @@ describe("caches on PostgreSQL + Redis: three instances", () => {
   });
 });
 
-test("PostgreSQL with Redis down: nothing is cached, every request reads the database, /readyz says so", async () => {
+test("PostgreSQL with Redis down: nothing is cached, every request reads the database, /readyz says so", onlyOn("postgres"), async () => {
   const h = await startHarness({ database: "postgres", redisUrl: "redis://127.0.0.1:1", logLevel: "warn" });
   try {
     const reply = await fetch(`${h.url}/shop-a/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code: h.code("alone") }) });

@@ -34,6 +34,10 @@ export function openSqlite(databaseUrl: string): Connection {
   // the pages writes touch; a small cache holds them, and the RSS saved pays
   // for V8's larger young generation (BENCHMARKS.md).
   sqlite.pragma("cache_size = -4000");
+  // SQLite's lower() folds ASCII letters only; PostgreSQL's folds every
+  // script. Name searches (`nameLike`) lower both sides, so on SQLite "été"
+  // would not find "ÉTÉ": the same folding as JavaScript's on both databases.
+  sqlite.function("lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
   const dialect = new SqliteDialect(sqlite);
   return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", direct: dialect };
 }
