@@ -63,7 +63,7 @@ export const databases: Record<string, BenchDatabase> = {
     },
   },
   postgres: {
-    describe: "PostgreSQL (pg, a pool of 10 per wegate process) on this machine, a fresh database; Redis on this machine, an empty logical database",
+    describe: "PostgreSQL (pg, a pool of 10 per wegate process) on this machine, a fresh database",
     multiInstance: true,
     seedConcurrency: 10,
     async prepare(log) {
