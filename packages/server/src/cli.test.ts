@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createWx, startWechatSim, type RunningSim } from "@wegate/wechat-sim";
-import { openStorage } from "./storage/storage";
+import { openStorage } from "./storage/open";
 import { onlyOn } from "./testing/databases";
 import { freshPostgresSchema } from "./testing/postgres";
 

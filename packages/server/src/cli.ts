@@ -15,7 +15,8 @@ import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
 import { ResealError } from "./accounts/sealed";
 import { AlreadyServingError } from "./storage/serve-lock";
-import { openStorage, type Storage } from "./storage/storage";
+import { openStorage } from "./storage/open";
+import { type Storage } from "./storage/storage";
 import { AppidTakenError } from "./accounts/tenant-admin";
 
 const USAGE = `wegate — self-hosted WeChat mini program login (API Factory compatible)

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { checkKey, WrongKeyError } from "./key-check";
 import { createSecretBox } from "./secret-box";
-import { openStorage, type Storage } from "./storage/storage";
+import { openStorage } from "./storage/open";
+import { type Storage } from "./storage/storage";
 
 async function withDatabase(t: { after(fn: () => unknown): void }): Promise<{ storage: Storage; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "wegate-key-check-"));

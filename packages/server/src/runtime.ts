@@ -12,7 +12,8 @@ import { redisChangeFeed } from "./storage/redis-changes";
 import { createSecretBox } from "./secret-box";
 import { isSqliteUrl, sqliteFileOf } from "./storage/dialects/sqlite";
 import { lockForServing } from "./storage/serve-lock";
-import { openStorage, type Storage } from "./storage/storage";
+import { openStorage } from "./storage/open";
+import { type Storage } from "./storage/storage";
 import { connect } from "./storage/connect";
 import { createMediaStore } from "./media/store";
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { compiledOnce, type Connection } from "../storage/compiled";
 import type { Database } from "../storage/schema";
-import { AppidTakenError } from "./tenant-admin";
+import { AppidTakenError } from "./appid-taken";
 
 export interface Tenant {
   id: number;

@@ -1,14 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema";
+import { AppidTakenError } from "./appid-taken";
 import type { StoredApp, Tenant } from "./store";
 
-/** `appid` is served by another tenant: an appid belongs to one tenant only. */
-export class AppidTakenError extends Error {
-  override readonly name = "AppidTakenError";
-  constructor(readonly appid: string, readonly owner: string) {
-    super(`appid ${appid} already belongs to another tenant, "${owner}"`);
-  }
-}
+export { AppidTakenError };
+
 
 export interface TenantSummary extends Tenant {
   createdAt: number;

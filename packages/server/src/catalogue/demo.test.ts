@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openStorage } from "../storage/storage";
+import { openStorage } from "../storage/open";
 import { seedDemoCatalogue } from "./demo";
 
 test("the demo catalogue is seeded once, into an empty tenant only", async () => {

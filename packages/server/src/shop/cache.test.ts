@@ -6,7 +6,8 @@ import { heldBack } from "../testing/held-back";
 import { type TempSqlite, tempSqliteStorage } from "../testing/sqlite";
 import { type ChangeFeed, DEFAULT_POLL_MS } from "../storage/changes";
 import { withShopCache } from "./cache";
-import { openStorage, type Storage } from "../storage/storage";
+import { openStorage } from "../storage/open";
+import { type Storage } from "../storage/storage";
 
 const now = Date.UTC(2026, 10, 24);
 let temp: TempSqlite;

@@ -10,7 +10,8 @@ import { after, before, describe, test } from "node:test";
 import { freshPostgresSchema } from "../testing/postgres";
 import { connect } from "./connect";
 import { createMigrator, migrateToLatest } from "./migrations";
-import { createStorage, openStorage, type Storage } from "./storage";
+import { openStorage } from "./open";
+import { createStorage, type Storage } from "./storage";
 
 async function tempSqlite() {
   const dir = mkdtempSync(join(tmpdir(), "wegate-storage-"));

@@ -43,4 +43,3 @@ export function createStorage(connection: Connection): Storage {
   };
 }
 
-export { openStorage } from "./open";

@@ -11,7 +11,8 @@ import { after, before, describe, test } from "node:test";
 import { createSecretBox } from "../secret-box";
 import { freshPostgresSchema } from "../testing/postgres";
 import { ResealError } from "../accounts/sealed";
-import { openStorage, type Storage } from "./storage";
+import { openStorage } from "./open";
+import { type Storage } from "./storage";
 import { AppidTakenError } from "../accounts/tenant-admin";
 
 const backends: Array<{ name: string; open(): Promise<{ url: string; cleanup(): Promise<void> }> }> = [

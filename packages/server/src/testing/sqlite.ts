@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openStorage, type Storage } from "../storage/storage";
+import { openStorage } from "../storage/open";
+import { type Storage } from "../storage/storage";
 
 export interface TempSqlite {
   /** The temp directory (other database files may go in it too). */
