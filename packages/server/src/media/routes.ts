@@ -8,7 +8,7 @@ import { ok } from "../http/envelope";
 import { Envelope } from "../routes/schemas";
 import type { MediaConfig } from "./config";
 import { cleanImage, EXTENSION, MIME } from "./images";
-import { createQueue } from "./queue";
+import { createByteBudget, createQueue } from "./queue";
 import type { MediaStore } from "./store";
 import { fileUrl, parseFileName } from "./urls";
 import { type PendingUpload, readUntilFile, restOfForm } from "./upload-form";
@@ -32,17 +32,19 @@ const Uploaded = Type.Object({
 const pending = new WeakMap<FastifyRequest, PendingUpload>();
 
 /**
- * Uploads read and re-encoded at once (see queue.ts); the rest wait their
- * turn. One: a decode takes a core anyway, and every further decode at once
- * runs on another libuv thread, whose memory glibc keeps apart and hardly
- * gives back (see "Uploads" in the README).
+ * One decode at a time: a decode takes a core anyway, and every further
+ * decode at once runs on another libuv thread, whose memory glibc keeps apart
+ * and hardly gives back (see "Uploads" in the README).
  */
-const UPLOADS_AT_ONCE = 1;
+const DECODES_AT_ONCE = 1;
+/** Files held in memory at once (read, waiting for or in their decode), as a multiple of the largest upload. */
+const FILES_IN_MEMORY = 4;
 
 /** Upload (API Factory's `/dfs/upload/file`, as WXAPI.uploadFile calls it) and the stored files. */
 export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (app, options) => {
   const { store, config, publicUrl } = options;
-  const inTurn = createQueue(UPLOADS_AT_ONCE);
+  const decode = createQueue(DECODES_AT_ONCE);
+  const reserve = createByteBudget(FILES_IN_MEMORY * config.maxBytes);
   // Only here: every other route keeps refusing multipart bodies (415).
   await app.register(multipart);
 
@@ -68,11 +70,18 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
     },
     async (request) => {
       const upload = pending.get(request)!;
-      const image = await inTurn(async () => {
-        const bytes = await upload.fileBytes();
+      // A body cannot be longer than its Content-Length (Node ends it there); a chunked one may be as large as allowed.
+      const declared = Number(request.headers["content-length"]);
+      const known = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, config.maxBytes) : undefined;
+      const release = await reserve(known ?? config.maxBytes);
+      let image;
+      try {
+        const bytes = await upload.fileBytes(known);
         await restOfForm(upload);
-        return cleanImage(bytes, config);
-      });
+        image = await decode(() => cleanImage(bytes, config));
+      } finally {
+        release();
+      }
       await store.saveImage(request.tenant.id, image, app.clock());
       return ok({
         url: fileUrl(publicUrl(), request.tenant.subDomain, image),

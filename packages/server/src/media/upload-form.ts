@@ -9,7 +9,8 @@ type Part = MultipartFile | MultipartValue;
 
 /** A form read up to its file: the file's bytes not read yet, the rest of the form after it. */
 export interface PendingUpload {
-  fileBytes(): Promise<Buffer>;
+  /** `expected`: the most it can be (the request's Content-Length), so the bytes go into one buffer allocated once. */
+  fileBytes(expected?: number): Promise<Buffer>;
   parts: AsyncIterator<Part>;
 }
 
@@ -63,7 +64,7 @@ export async function readUntilFile(request: FastifyRequest, maxBytes: number): 
     request.body = { ...(request.body as object | undefined), ...given };
     return {
       parts,
-      fileBytes: () => readFile(part),
+      fileBytes: (expected) => readFile(part, expected),
     };
   }
 }
@@ -73,8 +74,8 @@ export async function readUntilFile(request: FastifyRequest, maxBytes: number): 
  * let go one by one instead of all being held until a final concatenation
  * (which, for a moment, holds the file twice).
  */
-async function readFile(part: MultipartFile): Promise<Buffer> {
-  let bytes = Buffer.allocUnsafe(256 * 1024);
+async function readFile(part: MultipartFile, expected = 256 * 1024): Promise<Buffer> {
+  let bytes = Buffer.allocUnsafe(expected);
   let length = 0;
   try {
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
