@@ -1,11 +1,20 @@
 import { createHash } from "node:crypto";
-import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
+import type { Metadata, Sharp, SharpOptions } from "sharp";
 import { ApiError, detail } from "../errors";
 import { formatOf, type ImageFormat, trailerOf } from "./image-bytes";
 
-// libvips' operation cache keeps decoded images for reuse: no upload is ever
-// decoded twice, so the cache would only hold memory.
-sharp.cache(false);
+type SharpModule = typeof import("sharp").default;
+let loaded: Promise<SharpModule> | undefined;
+
+/** sharp (libvips) is loaded with the first image: a server that never sees one does not carry it. */
+function loadSharp(): Promise<SharpModule> {
+  return (loaded ??= import("sharp").then(({ default: sharp }) => {
+    // libvips' operation cache keeps decoded images for reuse: no upload is
+    // ever decoded twice, so the cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  }));
+}
 
 export type { ImageFormat };
 
@@ -54,6 +63,7 @@ export async function cleanImage(input: Buffer, limits: ImageLimits): Promise<Cl
   if (trailer === "truncated") throw new ApiError("uploadCorrupt");
   if (trailer === "extra") throw new ApiError("uploadExtraData");
 
+  const sharp = await loadSharp();
   const options: SharpOptions = { failOn: "error", limitInputPixels: limits.maxPixels, sequentialRead: true, animated: false };
   let metadata: Metadata;
   try {
