@@ -16,6 +16,8 @@ import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
 import { finiteNumbers, strictRequestSchemas, textStrings } from "./http/validation";
 import type { MediaRoutesOptions } from "./media/routes";
+import { adminRoutes } from "./admin/routes";
+import type { AdminStore } from "./admin/store";
 import { opsRoutes } from "./routes/ops";
 import type { SecretBox } from "./secret-box";
 import { createRedisAccessTokenStore } from "./redis";
@@ -46,6 +48,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string[];
   /** Uploads and the stored images (media/); without it there is no /dfs route. */
   media?: MediaRoutesOptions;
+  /** The operator console's API at /admin/api (admin/); without it there is none. publicUrl: PUBLIC_URL, when set. */
+  admin?: { store: AdminStore; publicUrl?: string };
 }
 
 /** TRUST_PROXY=<n>: the nearest n proxies' X-Forwarded-For entries are believed. */
@@ -122,13 +126,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           "Self-hosted WeChat mini program login and shop API, compatible with API Factory. " +
           "Every route is under /{subDomain}; every response is {code, msg, data?} (code 0 = success, 2000 = not logged in).",
       },
-      tags: [{ name: "user" }, { name: "shop" }, { name: "favorites" }, { name: "cart" }, { name: "media" }, { name: "ops" }],
+      tags: [{ name: "user" }, { name: "shop" }, { name: "favorites" }, { name: "cart" }, { name: "media" }, { name: "ops" }, { name: "admin" }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes);
+  if (options.admin) await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, limitRoute });
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
   await app.register(tenantScope, { prefix: "/:subDomain", limitRoute, media: options.media });
   return app;

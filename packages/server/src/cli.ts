@@ -18,6 +18,7 @@ import { AlreadyServingError } from "./storage/serve-lock";
 import { openStorage } from "./storage/open";
 import { type Storage } from "./storage/storage";
 import { AppidTakenError } from "./accounts/tenant-admin";
+import { ADMIN_USAGE, AdminCommandError, adminCommand } from "./admin/cli";
 
 const USAGE = `wegate — self-hosted WeChat mini program login (API Factory compatible)
 
@@ -40,6 +41,7 @@ Usage:
   wegate secret rotate                                    re-seal every stored app secret and session_key with
                                                           WEGATE_SECRET (those sealed with WEGATE_SECRET_PREVIOUS),
                                                           in one transaction; safe to run again
+${ADMIN_USAGE}
   wegate help
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, WEGATE_SECRET,
@@ -307,6 +309,8 @@ async function main(argv: string[]) {
       return goods(rest);
     case "secret":
       return secret(rest);
+    case "admin":
+      return adminCommand(rest);
     case undefined:
     case "help":
     case "--help":
@@ -319,7 +323,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const known = [ConfigError, UsageError, CommandError, CatalogueFileError, WrongKeyError, AppidTakenError, AlreadyServingError];
+  const known = [ConfigError, UsageError, CommandError, CatalogueFileError, WrongKeyError, AppidTakenError, AlreadyServingError, AdminCommandError];
   if (known.some((kind) => error instanceof kind)) {
     console.error(`wegate: ${(error as Error).message}`);
     if (error instanceof UsageError) console.error(`\n${USAGE}`);

@@ -16,6 +16,7 @@ import { openStorage } from "./storage/open";
 import { type Storage } from "./storage/storage";
 import { connect } from "./storage/connect";
 import { createMediaStore } from "./media/store";
+import { createAdminStore } from "./admin/store";
 
 /** The demo tenant's mini program, as registered with the embedded simulator. */
 export const DEMO_APPID = "wxdemo0123456789";
@@ -98,6 +99,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       trustProxy: config.trustProxy,
       simulator: world,
       media: { store: createMediaStore(connection.db), config: config.media, publicUrl: () => config.media.publicUrl ?? origin },
+      admin: { store: createAdminStore(connection.db), publicUrl: config.media.publicUrl },
       wechat: {
         baseURL: () => config.wechatApiBaseUrl ?? `${origin}${SIMULATOR_PREFIX}`,
         timeoutMs: config.wechatTimeoutMs,

@@ -13,6 +13,7 @@ export interface RateLimit {
  * IP. Per-IP limits are generous: many phones share one carrier-NAT address.
  * Uploads are counted per user twice: a short window against bursts, and a
  * daily quota that bounds what one user can add to the tenant's storage.
+ * Console logins are counted per IP, tightly: each one is a password guess.
  */
 export interface RateLimits {
   login: RateLimit;
@@ -21,15 +22,18 @@ export interface RateLimits {
   ip: RateLimit;
   upload: RateLimit;
   uploadDaily: RateLimit;
+  /** Absent: DEFAULT_RATE_LIMITS' (so limits written before the console keep it limited). */
+  adminLogin?: RateLimit;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
   login: { max: 600, windowMs: 60_000 },
   phone: { max: 10, windowMs: 3_600_000 },
   token: { max: 600, windowMs: 60_000 },
   ip: { max: 3000, windowMs: 60_000 },
   upload: { max: 30, windowMs: 60_000 },
   uploadDaily: { max: 300, windowMs: 86_400_000 },
+  adminLogin: { max: 10, windowMs: 60_000 },
 };
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, day: 86_400_000 };

@@ -3,7 +3,7 @@ import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import type { Redis } from "ioredis";
 import { ApiError } from "../errors";
 import { requireSession } from "./auth";
-import type { RateLimits } from "./limits-config";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./limits-config";
 
 export type LimitGroup = keyof RateLimits;
 
@@ -29,6 +29,7 @@ const keyOf: Record<LimitGroup, (request: FastifyRequest) => string> = {
   token: (request) => `token:${request.session.id}`,
   upload: (request) => `upload:${request.session.userId}`,
   uploadDaily: (request) => `uploadDaily:${request.session.userId}`,
+  adminLogin: (request) => `adminLogin:${normalizeIP(request.ip)}`,
 };
 
 /** Groups whose refusal says more than "too many requests". */
@@ -37,7 +38,7 @@ const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
 };
 
 /** Groups counted before the body is read (their key is the IP); the others after requireSession. */
-const beforeBody = new Set<LimitGroup>(["login", "ip"]);
+const beforeBody = new Set<LimitGroup>(["login", "ip", "adminLogin"]);
 
 function behindToken(route: RouteOptions): boolean {
   const hooks = route.preHandler;
@@ -55,6 +56,7 @@ function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
  * code and Retry-After.
  */
 export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
+  const limits: Required<RateLimits> = { adminLogin: DEFAULT_RATE_LIMITS.adminLogin, ...options.limits };
   await app.register(rateLimit, {
     global: false,
     ...(options.redis && { redis: options.redis, nameSpace: `${options.redisPrefix ?? "wegate:"}rate:` }),
@@ -67,8 +69,8 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
     errorResponseBuilder: () => new ApiError("rateLimited"),
   });
   const limiters = Object.fromEntries(
-    (Object.keys(options.limits) as LimitGroup[]).map((group) => {
-      const { max, windowMs } = options.limits[group];
+    (Object.keys(limits) as LimitGroup[]).map((group) => {
+      const { max, windowMs } = limits[group];
       const refusal = refusalOf[group];
       return [group, app.rateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group], ...(refusal && { errorResponseBuilder: refusal }) })];
     }),
@@ -77,8 +79,8 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
   // @fastify/rate-limit counts a request once, with the first of its limiters
   // that runs; a route's further groups count through these checks.
   const furtherLimiters = Object.fromEntries(
-    (Object.keys(options.limits) as LimitGroup[]).map((group) => {
-      const { max, windowMs } = options.limits[group];
+    (Object.keys(limits) as LimitGroup[]).map((group) => {
+      const { max, windowMs } = limits[group];
       const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf[group] });
       const limiter: preHandlerHookHandler = async (request, reply) => {
         const counted = await check(request);

@@ -157,5 +157,17 @@ export function withSessionCache(storage: SessionsStore, options: { changes: Cha
         () => storage.revokeSession(id, now),
         () => forgotten(id),
       ),
+
+    // Every session of the user ends: all of them forgotten here, and the other processes told.
+    revokeUserSessions: (userId: number, now: number) =>
+      write(
+        userWrittenAt,
+        userId,
+        () => storage.revokeUserSessions(userId, now),
+        () => {
+          forgetUser(userId);
+          changes.publish({ kind: "user-sessions", userId });
+        },
+      ),
   } satisfies Record<keyof SessionsStore, unknown>;
 }

@@ -33,6 +33,8 @@ export interface SessionsStore {
   peekSessionByTokenHash(tokenHash: string): Readonly<Session> | undefined;
   renewSession(id: number, expiresAt: number, now: number): Promise<void>;
   revokeSession(id: number, now: number): Promise<void>;
+  /** Ends every live session of the user (an operator's order); returns how many. */
+  revokeUserSessions(userId: number, now: number): Promise<number>;
 }
 
 function toSession(row: Selectable<Database["sessions"]>): Session {
@@ -91,6 +93,10 @@ export function createSessionsStore(connection: Connection): SessionsStore {
     },
     async revokeSession(id, now) {
       await db.updateTable("sessions").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    },
+    async revokeUserSessions(userId, now) {
+      const result = await db.updateTable("sessions").set({ revoked_at: now }).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
     peekSessionByTokenHash: () => undefined,
   };

@@ -161,6 +161,45 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("media_images").ifExists().execute();
       },
     },
+    "0006_operators": {
+      // The operator console (admin/): its accounts, their sessions and what they did.
+      async up(db: Kysely<any>) {
+        await withId(db.schema.createTable("operators"))
+          .addColumn("username", "varchar(64)", (c) => c.notNull().unique())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("tenant_id", "integer", (c) => c.references("tenants.id").onDelete("cascade"))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("failed_logins", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("locked_until", "bigint")
+          .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await withId(db.schema.createTable("admin_sessions"))
+          .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
+          .addColumn("operator_id", "integer", (c) => c.notNull().references("operators.id").onDelete("cascade"))
+          .addColumn("csrf_token", "varchar(64)", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .addColumn("revoked_at", "bigint")
+          .execute();
+        // Kept when its operator is removed: the log outlives the account (operator_id then points nowhere).
+        await withId(db.schema.createTable("audit_log"))
+          .addColumn("operator_id", "integer")
+          .addColumn("tenant_id", "integer")
+          .addColumn("action", "varchar(64)", (c) => c.notNull())
+          .addColumn("target", "varchar(255)", (c) => c.notNull())
+          .addColumn("detail", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("ip", "varchar(64)", (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("audit_log_at").on("audit_log").columns(["at"]).execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ["audit_log", "admin_sessions", "operators"]) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
   };
 }
 

@@ -46,6 +46,32 @@ export interface Database {
     last_renewed_at: number;
     revoked_at: number | null;
   };
+  /** Console operators (admin/store.ts); tenant_id null = every tenant. */
+  operators: {
+    id: Generated<number>;
+    username: string;
+    /** scrypt$N$r$p$salt$hash (admin/password.ts). */
+    password_hash: string;
+    tenant_id: number | null;
+    created_at: number;
+    failed_logins: number;
+    locked_until: number | null;
+    /** 1 or 0. */
+    disabled: number;
+  };
+  /** Console sessions, by the SHA-256 of their cookie token. */
+  admin_sessions: {
+    id: Generated<number>;
+    token_hash: string;
+    operator_id: number;
+    csrf_token: string;
+    created_at: number;
+    last_seen_at: number;
+    expires_at: number;
+    revoked_at: number | null;
+  };
+  /** What operators did; `detail` is a JSON object; tenant_id: the tenant it concerned (null: none or every one). */
+  audit_log: { id: Generated<number>; operator_id: number | null; tenant_id: number | null; action: string; target: string; detail: string; ip: string; at: number };
   categories: { id: Generated<number>; tenant_id: number; name: string; sort: number; created_at: number };
   goods: {
     id: Generated<number>;

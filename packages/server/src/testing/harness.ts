@@ -24,6 +24,7 @@ import { type Storage } from "../storage/storage";
 import { connect } from "../storage/connect";
 import { DEFAULT_MEDIA_CONFIG, type MediaConfig } from "../media/config";
 import { createMediaStore, type MediaStore } from "../media/store";
+import { type AdminStore, createAdminStore } from "../admin/store";
 import type { TestDatabase } from "./databases";
 import { freshPostgresSchema } from "./postgres";
 
@@ -61,6 +62,8 @@ export interface Harness {
   storage: Storage;
   /** The uploaded images' store, on the same connection as `storage`. */
   media: MediaStore;
+  /** The console's operators, sessions and audit log, on the same connection. */
+  admin: AdminStore;
   world: WechatWorld;
   sim: RunningSim;
   clock: FakeClock;
@@ -146,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connection = connect(databaseUrl);
   const storage = openStorage(databaseUrl, { ...cached(changeFeed()), connection });
   const media = createMediaStore(connection.db);
+  const admin = createAdminStore(connection.db);
   await storage.migrate();
   const secretBox = createSecretBox(randomBytes(32));
 
@@ -172,7 +176,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const servers: FastifyInstance[] = [];
   const replicaStorages: Storage[] = [];
-  async function listeningServer(own?: { storage: Storage; media: MediaStore }) {
+  async function listeningServer(own?: { storage: Storage; media: MediaStore; admin: AdminStore }) {
     const redis = options.redisUrl ? connectRedis(options.redisUrl) : undefined;
     if (redis) redisClients.push(redis);
     const server = await createServer({
@@ -187,6 +191,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       rateLimits: options.rateLimits,
       trustProxy: options.trustProxy,
       media: { store: own?.media ?? media, config: { ...DEFAULT_MEDIA_CONFIG, ...options.media }, publicUrl: () => options.media?.publicUrl ?? url },
+      admin: { store: own?.admin ?? admin, publicUrl: options.media?.publicUrl },
     });
     servers.push(server);
     await server.listen({ port: 0, host: "127.0.0.1" });
@@ -201,6 +206,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app,
     storage,
     media,
+    admin,
     world,
     sim,
     clock,
@@ -227,7 +233,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const replicaConnection = connect(databaseUrl);
       const replicaStorage = openStorage(databaseUrl, { ...cached(changeFeed()), connection: replicaConnection });
       replicaStorages.push(replicaStorage);
-      return { url: (await listeningServer({ storage: replicaStorage, media: createMediaStore(replicaConnection.db) })).url };
+      return { url: (await listeningServer({ storage: replicaStorage, media: createMediaStore(replicaConnection.db), admin: createAdminStore(replicaConnection.db) })).url };
     },
     async close() {
       for (const server of servers) await server.close();

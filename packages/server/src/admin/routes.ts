@@ -1,0 +1,182 @@
+import { Type } from "typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest, RouteOptions } from "fastify";
+import { ApiError } from "../errors";
+import { ok } from "../http/envelope";
+import { randomBytes } from "../random";
+import { EmptyEnvelope, Envelope, Uid } from "../routes/schemas";
+import { hashToken, newToken } from "../tokens";
+import { adminCookie, clearedAdminCookie } from "./cookie";
+import { authenticate, checkOrigin, isStateChanging } from "./guard";
+import { dummyHash, verifyPassword } from "./password";
+import { ADMIN_LOCKOUT, ADMIN_MAX_AGE_MS } from "./policy";
+import type { AdminStore, NewAuditEntry, Operator } from "./store";
+
+export interface AdminRoutesOptions {
+  store: AdminStore;
+  /** PUBLIC_URL when set: its scheme decides the cookie's Secure flag, and its origin is the console's own. */
+  publicUrl?: string;
+  limitRoute?: (route: RouteOptions) => void;
+}
+
+const Me = Type.Object({ csrfToken: Type.String(), username: Type.String(), tenant: Type.Union([Type.String(), Type.Null()]) });
+const TenantRow = Type.Object({ id: Type.Integer(), subDomain: Type.String(), appids: Type.Array(Type.String()) });
+const AuditRow = Type.Object({
+  id: Type.Integer(),
+  username: Type.Union([Type.String(), Type.Null()]),
+  tenant: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  target: Type.String(),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  ip: Type.String(),
+  at: Type.Integer(),
+});
+const SubDomain = Type.String({ minLength: 1, maxLength: 63 });
+
+/** The operator console's API under /admin/api: its own cookie session, CSRF token and audit log. */
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
+  const { store } = options;
+  const secure = options.publicUrl?.startsWith("https:") ?? false;
+  const ownOrigins = (request: FastifyRequest) => [
+    ...(options.publicUrl ? [new URL(options.publicUrl).origin] : []),
+    `${request.protocol}://${request.host}`,
+  ];
+
+  app.decorateRequest("admin", null as never);
+  if (options.limitRoute) app.addHook("onRoute", options.limitRoute);
+  app.addHook("onRequest", async (request) => {
+    if (isStateChanging(request)) checkOrigin(request, ownOrigins);
+  });
+  // Every route but login needs the session (opted out by `config.adminPublic`).
+  app.addHook("preHandler", async (request) => {
+    if (request.routeOptions.config.adminPublic) return;
+    await authenticate(request, store, app.clock());
+  });
+
+  const audit = (request: FastifyRequest, entry: Omit<NewAuditEntry, "ip" | "at">) => store.appendAudit({ ...entry, ip: request.ip, at: app.clock() });
+  /** A tenant-scoped operator sees its tenant only; others' are answered as missing, so their names are not confirmed. */
+  const visibleTenant = async (operator: Operator, subDomain: string) => {
+    const tenant = await app.storage.findTenant(subDomain);
+    if (!tenant || (operator.tenantId !== null && operator.tenantId !== tenant.id)) throw new ApiError("notFound");
+    return tenant;
+  };
+
+  app.post(
+    "/login",
+    {
+      config: { adminPublic: true, limit: "adminLogin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Log in: sets the wegate_admin cookie and answers the CSRF token to send with every write",
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }),
+        response: { 200: Envelope(Me) },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const now = app.clock();
+      const operator = await store.findOperator(username);
+      // Locked whatever the password and wherever the guess comes from: a lock only per address would let a botnet go on guessing.
+      if (operator?.lockedUntil && operator.lockedUntil > now) {
+        reply.header("retry-after", Math.ceil((operator.lockedUntil - now) / 1000));
+        await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "login-locked", target: operator.username, detail: {} });
+        throw new ApiError("adminAccountLocked");
+      }
+      // An unknown name costs one hash too, and every failure has the same answer: no way to learn which names exist.
+      const matches = await verifyPassword(password, operator?.passwordHash ?? (await dummyHash()));
+      if (!operator || !matches || operator.disabled) {
+        if (operator) {
+          const { lockedUntil } = await store.recordFailedLogin(operator.id, now, ADMIN_LOCKOUT);
+          await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "login-failed", target: operator.username, detail: { locked: lockedUntil !== null } });
+        } else {
+          // The name tried is not kept: it may be a password typed in the wrong field.
+          await audit(request, { operatorId: null, tenantId: null, action: "login-failed", target: "", detail: { unknownUser: true } });
+        }
+        throw new ApiError("adminLoginFailed");
+      }
+      await store.recordLogin(operator.id);
+      const token = newToken();
+      const csrfToken = randomBytes(32).toString("base64url");
+      await store.createAdminSession({ operatorId: operator.id, tokenHash: hashToken(token), csrfToken, createdAt: now, expiresAt: now + ADMIN_MAX_AGE_MS });
+      await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "login", target: operator.username, detail: {} });
+      reply.header("set-cookie", adminCookie(token, secure));
+      return ok({ csrfToken, username: operator.username, tenant: operator.tenant });
+    },
+  );
+
+  app.post("/logout", { schema: { tags: ["admin"], summary: "End the console session", response: { 200: EmptyEnvelope } } }, async (request, reply) => {
+    const { session, operator } = request.admin;
+    await store.revokeAdminSession(session.id, app.clock());
+    await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "logout", target: operator.username, detail: {} });
+    reply.header("set-cookie", clearedAdminCookie(secure));
+    return ok();
+  });
+
+  app.get("/me", { schema: { tags: ["admin"], summary: "Who is logged in (and the CSRF token again, after a page reload)", response: { 200: Envelope(Me) } } }, async (request) => {
+    const { session, operator } = request.admin;
+    return ok({ csrfToken: session.csrfToken, username: operator.username, tenant: operator.tenant });
+  });
+
+  app.get("/tenants", { schema: { tags: ["admin"], summary: "The tenants this operator may manage", response: { 200: Envelope(Type.Array(TenantRow)) } } }, async (request) => {
+    const { operator } = request.admin;
+    const tenants = await app.storage.listTenants();
+    return ok(tenants.filter((t) => operator.tenantId === null || t.id === operator.tenantId).map((t) => ({ id: t.id, subDomain: t.subDomain, appids: t.appids })));
+  });
+
+  app.post(
+    "/users/:uid/revoke-sessions",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "End every session of a user: their tokens answer 2000 at once",
+        params: Type.Object({ uid: Uid }),
+        body: Type.Object({ tenant: SubDomain }),
+        response: { 200: Envelope(Type.Object({ revoked: Type.Integer() })) },
+      },
+    },
+    async (request) => {
+      const { operator } = request.admin;
+      const tenant = await visibleTenant(operator, request.body.tenant);
+      const user = await app.storage.findUserById(tenant.id, request.params.uid);
+      if (!user) throw new ApiError("notFound");
+      const revoked = await app.storage.revokeUserSessions(user.id, app.clock());
+      await audit(request, { operatorId: operator.id, tenantId: tenant.id, action: "revoke-sessions", target: `${tenant.subDomain}/user/${user.id}`, detail: { revoked } });
+      return ok({ revoked });
+    },
+  );
+
+  app.get(
+    "/audit",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "What operators did, newest first (a tenant's operator sees its tenant's entries)",
+        querystring: Type.Object({ tenant: Type.Optional(SubDomain), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
+        response: { 200: Envelope(Type.Array(AuditRow)) },
+      },
+    },
+    async (request) => {
+      const { operator } = request.admin;
+      const asked = request.query.tenant === undefined ? undefined : await app.storage.findTenant(request.query.tenant);
+      if (request.query.tenant !== undefined && (!asked || (operator.tenantId !== null && asked.id !== operator.tenantId))) {
+        // Another tenant's log is not this operator's to read.
+        throw new ApiError(operator.tenantId === null ? "notFound" : "adminForbidden");
+      }
+      const tenantId = operator.tenantId ?? asked?.id;
+      const [entries, tenants] = await Promise.all([store.listAudit({ tenantId, limit: request.query.limit ?? 100 }), app.storage.listTenants()]);
+      const subDomainOf = new Map(tenants.map((t) => [t.id, t.subDomain]));
+      return ok(
+        entries.map((e) => ({
+          id: e.id,
+          username: e.username,
+          tenant: e.tenantId === null ? null : (subDomainOf.get(e.tenantId) ?? null),
+          action: e.action,
+          target: e.target,
+          detail: e.detail,
+          ip: e.ip,
+          at: e.at,
+        })),
+      );
+    },
+  );
+};
