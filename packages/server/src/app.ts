@@ -8,7 +8,7 @@ import type { Clock } from "@wegate/wechat";
 import { wechatSimPlugin, type WechatWorld } from "@wegate/wechat-sim";
 import "./context";
 import { ApiError, detail } from "./errors";
-import { clientErrorHandler, errorHandler, notFoundHandler } from "./http/envelope";
+import { clientErrorHandler, errorHandler, expectationFailed, notFoundHandler } from "./http/envelope";
 import { rateLimits } from "./http/limits";
 import type { RateLimits } from "./http/limits-config";
 import { type LogOptions, loggerOptions, requestLogger } from "./http/logging";
@@ -136,5 +136,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   if (options.admin) await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, limitRoute });
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
   await app.register(tenantScope, { prefix: "/:subDomain", limitRoute, media: options.media });
+  app.server.on("checkExpectation", expectationFailed);
   return app;
 }

@@ -22,6 +22,7 @@ const catalogue = {
   uriTooLong: { code: 414, status: 414, zh: "请求地址过长", en: "Request URL too long" },
   unsupportedMediaType: { code: 415, status: 415, zh: "不支持的请求格式", en: "Unsupported Content-Type" },
   rateLimited: { code: 429, status: 429, zh: "请求过于频繁，请稍后再试", en: "Too many requests, try again later" },
+  expectationFailed: { code: 417, status: 417, zh: "不支持该 Expect 请求头", en: "The Expect header cannot be met (only 100-continue is)" },
   headersTooLarge: { code: 431, status: 431, zh: "请求头或查询参数过长", en: "Request headers or query string too large" },
   internal: { code: 500, status: 500, zh: "服务器内部错误", en: "Internal server error" },
   notReady: { code: 503, status: 503, zh: "服务暂不可用", en: "Service not ready" },

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { isWechatError } from "@wegate/wechat";
@@ -8,9 +8,12 @@ import { validationDetail } from "./validation";
 export type Lang = "zh" | "en";
 
 /** Chinese unless the client asks for English first (end users read msg in wx.showModal). */
-export function langOf(request: FastifyRequest): Lang {
-  const header = request.headers["accept-language"];
+function langOfHeader(header: string | string[] | undefined): Lang {
   return typeof header === "string" && /^\s*en\b/i.test(header) ? "en" : "zh";
+}
+
+export function langOf(request: FastifyRequest): Lang {
+  return langOfHeader(request.headers["accept-language"]);
 }
 
 export function envelopeFor(definition: ErrorDefinition, lang: Lang, detail?: Detail) {
@@ -85,6 +88,18 @@ function rawEnvelope(name: ErrorName): string {
     `HTTP/1.1 ${definition.status} ${STATUS_CODES[definition.status]}\r\n` +
     `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   );
+}
+
+/**
+ * Node answers a request whose `Expect` it cannot meet (anything but
+ * 100-continue) by itself, with a bare 417, unless the server listens for
+ * `checkExpectation`: this answers it with the envelope instead.
+ */
+export function expectationFailed(request: IncomingMessage, response: ServerResponse) {
+  const definition = errors.expectationFailed;
+  const body = JSON.stringify(envelopeFor(definition, langOfHeader(request.headers["accept-language"])));
+  response.writeHead(definition.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+  response.end(body);
 }
 
 /**

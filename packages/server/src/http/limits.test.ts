@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { Redis } from "ioredis";
 import { ConfigError } from "../config-error";
 import { type Harness, startHarness } from "../testing/harness";
 import { onlyOn, testDatabases } from "../testing/databases";
@@ -95,19 +96,41 @@ for (const database of testDatabases()) {
   });
 }
 
-describe("rate limits in Redis hold across instances", onlyOn("postgres"), () => {
-  test("two instances on one Redis share each token's count", async () => {
+describe("rate limits in Redis hold across instances", () => {
+  test("two instances on one Redis share each user's phone-binding count and each address's login count", async () => {
+    const h = await startHarness({ database: "postgres", redisUrl: REDIS_URL, rateLimits: small });
+    try {
+      const replica = await h.startReplica();
+      const urls = [h.url, replica.url];
+      const login = async (url: string, user: string) =>
+        (await fetch(`${url}/shop-a/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code: h.code(user) }) })).json() as Promise<{ code: number; data: { token: string } }>;
+      // 3 logins per address: two on one instance, the third on the other, the fourth refused wherever it lands.
+      const logins = [await login(urls[0], "fleet"), await login(urls[1], "fleet-2"), await login(urls[0], "fleet-3"), await login(urls[1], "fleet-4")];
+      assert.deepEqual(logins.map((reply) => reply.code), [0, 0, 0, 429]);
+      const token = logins[0].data.token;
+      const bind = async (url: string) =>
+        ((await (await fetch(`${url}/shop-a/user/wxapp/bindMobile/v2`, { method: "POST", body: new URLSearchParams({ token, code: h.world.phoneCode(h.tenants.a.appid, "fleet") }) })).json()) as { code: number }).code;
+      assert.deepEqual([await bind(urls[0]), await bind(urls[1]), await bind(urls[0])], [0, 0, 429], "2 bindings per user, across both instances");
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("per-token limits count in each process, even with Redis (no Redis round trip per request)", async () => {
     const h = await startHarness({ database: "postgres", redisUrl: REDIS_URL, rateLimits: { ...small, login: { max: 100, windowMs: 60_000 } } });
     try {
       const replica = await h.startReplica();
-      const token = (await logIn(h, "fleet")).body.data.token as string;
-      const at = (url: string) => fetch(`${url}/shop-a/user/check-token?token=${encodeURIComponent(token)}`);
+      const token = ((await (await fetch(`${h.url}/shop-a/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code: h.code("local") }) })).json()) as { data: { token: string } }).data.token;
+      const at = async (url: string) => ((await (await fetch(`${url}/shop-a/user/check-token?token=${encodeURIComponent(token)}`)).json()) as { code: number }).code;
       const codes: number[] = [];
-      for (let i = 0; i < 6; i++) {
-        const reply = await at(i % 2 ? replica.url : h.url);
-        codes.push(((await reply.json()) as { code: number }).code);
+      for (let i = 0; i < 12; i++) codes.push(await at(i % 2 ? replica.url : h.url));
+      assert.deepEqual(codes, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 429, 429], "5 on each instance");
+      const redis = new Redis(REDIS_URL);
+      try {
+        assert.deepEqual(await redis.keys(`${h.redisPrefix}rate:*token*`), [], "nothing of it in Redis");
+      } finally {
+        redis.disconnect();
       }
-      assert.deepEqual(codes, [0, 0, 0, 0, 0, 429], "5 allowed in all, the 6th refused wherever it lands");
     } finally {
       await h.close();
     }

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from "fastify";
-import rateLimit, { normalizeIP } from "@fastify/rate-limit";
+import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from "@fastify/rate-limit";
 import type { Redis } from "ioredis";
 import { ApiError } from "../errors";
 import { requireSession } from "./auth";
@@ -37,6 +38,53 @@ const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
   uploadDaily: () => new ApiError("uploadQuotaExceeded"),
 };
 
+/**
+ * Groups counted in the process even with Redis: they guard against floods
+ * (a token or an address sending too much), and a count in Redis costs every
+ * request behind the token a Redis round trip (BENCHMARKS.md). Behind a load
+ * balancer a client spread over N instances gets up to N times these limits.
+ * Logins, phone binding and uploads spend WeChat calls, money and storage:
+ * counted in Redis, they hold across instances.
+ */
+const localGroups = new Set<LimitGroup>(["token", "ip"]);
+const isLocalKey = (key: string) => localGroups.has(key.slice(0, key.indexOf(":")) as LimitGroup);
+
+interface Store {
+  incr(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number): void;
+  read?(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number): void;
+  child(routeOptions: unknown): Store;
+}
+
+const require = createRequire(import.meta.url);
+
+/** @fastify/rate-limit's two stores behind one: each key to the store of its group. */
+function splitStore(redis: Redis, nameSpace: string) {
+  const LocalStore = require("@fastify/rate-limit/store/LocalStore.js") as new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => Store;
+  const RedisStore = require("@fastify/rate-limit/store/RedisStore.js") as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => Store;
+  class SplitStore implements Store {
+    private readonly local: Store;
+    private readonly shared: Store;
+    /** The plugin makes one with its settings (unused here); children are made from their parents' stores. */
+    constructor(_settings?: unknown, local?: Store, shared?: Store) {
+      this.local = local ?? new LocalStore(false, false, CACHED_KEYS);
+      this.shared = shared ?? new RedisStore(false, false, redis, nameSpace);
+    }
+    incr(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number) {
+      (isLocalKey(key) ? this.local : this.shared).incr(key, callback, timeWindow, max);
+    }
+    read(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number) {
+      (isLocalKey(key) ? this.local : this.shared).read!(key, callback, timeWindow, max);
+    }
+    child(routeOptions: unknown) {
+      return new SplitStore(undefined, this.local.child(routeOptions), this.shared.child(routeOptions));
+    }
+  }
+  return SplitStore;
+}
+
+/** Room for the keys of every active user; older ones are forgotten first. */
+const CACHED_KEYS = 100_000;
+
 /** Groups counted before the body is read (their key is the IP); the others after requireSession. */
 const beforeBody = new Set<LimitGroup>(["login", "ip", "adminLogin"]);
 
@@ -59,11 +107,10 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
   const limits: Required<RateLimits> = { adminLogin: DEFAULT_RATE_LIMITS.adminLogin, ...options.limits };
   await app.register(rateLimit, {
     global: false,
-    ...(options.redis && { redis: options.redis, nameSpace: `${options.redisPrefix ?? "wegate:"}rate:` }),
+    ...(options.redis && { store: splitStore(options.redis, `${options.redisPrefix ?? "wegate:"}rate:`) as unknown as FastifyRateLimitStoreCtor }),
     // Redis down must not take the shops down with it: requests then go unlimited (and /readyz says Redis is down).
     skipOnError: true,
-    // Room for the keys of every active user; older ones are forgotten first.
-    cache: 100_000,
+    cache: CACHED_KEYS,
     // Only limited answers carry the headers: the counts are of no use to a mini program, and every answer would pay for them.
     addHeadersOnExceeding: { "x-ratelimit-limit": false, "x-ratelimit-remaining": false, "x-ratelimit-reset": false },
     errorResponseBuilder: () => new ApiError("rateLimited"),
