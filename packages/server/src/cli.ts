@@ -284,7 +284,7 @@ async function announceToServers(config: ReturnType<typeof loadConfig>) {
   if (!config.redisUrl || isSqliteUrl(config.databaseUrl)) return;
   const redis = connectRedis(config.redisUrl);
   try {
-    await announceEverything(redis);
+    await announceEverything(redis, { prefix: config.redisPrefix });
   } catch {
     console.error("wegate: Redis did not answer: running servers that cache may show the old data until Redis is back");
   } finally {

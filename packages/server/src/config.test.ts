@@ -48,6 +48,7 @@ test("production: exactly these variable names", () => {
     REDIS_URL: "redis://127.0.0.1:6379/2",
   });
   assert.equal(config.redisUrl, "redis://127.0.0.1:6379/2");
+  assert.equal(config.redisPrefix, "wegate:", "the default prefix of keys and the change channel");
   assert.equal(config.demo, false);
   assert.deepEqual(config.wechatApp, { appid, secret: appSecret });
   assert.equal(config.wechatApiBaseUrl, "http://127.0.0.1:9999");
@@ -104,4 +105,9 @@ test("URLs are shown without their user, password or query", () => {
   assert.equal(shownUrl("redis://default:hunter2pw@127.0.0.1:6379"), "redis://127.0.0.1:6379");
   assert.equal(shownUrl("sqlite:./data/wegate.db"), "sqlite:./data/wegate.db");
   assert.ok(!shownUrl("postgres://u:hunter2pw@[bad").includes("hunter2pw"), "unparseable: the scheme only");
+});
+
+test("REDIS_PREFIX names wegate's Redis keys and channel; odd characters stop the start", () => {
+  assert.equal(loadConfig({ WEGATE_SECRET: secret, REDIS_PREFIX: "shop-a:" }).redisPrefix, "shop-a:");
+  assert.throws(() => loadConfig({ WEGATE_SECRET: secret, REDIS_PREFIX: "a b*" }), /REDIS_PREFIX must be/);
 });

@@ -16,6 +16,8 @@ export interface Config {
   databaseUrl: string;
   /** Shared cache (access_tokens and their refresh lock); undefined = in-process. */
   redisUrl?: string;
+  /** Prefix of wegate's Redis keys and channel (REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: string;
   /** Where demo-mode files live (the SQLite file, the generated secret). */
   dataDir: string;
   /** 32-byte key that encrypts session_keys and app secrets at rest. */
@@ -116,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = sqliteDataDir(databaseUrl) ?? resolve("data");
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://");
+  const redisPrefix = env.REDIS_PREFIX?.trim() || "wegate:";
+  if (!/^[\w.:-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`REDIS_PREFIX must be 1 to 64 letters, digits, "_", ".", ":" or "-", got "${redisPrefix.slice(0, 70)}"`);
 
   const defaultTenant = env.DEFAULT_TENANT?.trim() || "demo";
   if (!subDomainRegex.test(defaultTenant)) {
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || "127.0.0.1",
     databaseUrl,
     redisUrl,
+    redisPrefix,
     dataDir,
     secret,
     secretSource,

@@ -63,7 +63,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
   // each one reads the database on every request.
   const file = sqliteFileOf(config.databaseUrl);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  const changes = redis && !isSqliteUrl(config.databaseUrl) ? redisChangeFeed(redis) : undefined;
+  const changes = redis && !isSqliteUrl(config.databaseUrl) ? redisChangeFeed(redis, { prefix: config.redisPrefix }) : undefined;
   // One connection for every store: SQLite has one writer per process.
   const connection = connect(config.databaseUrl);
   const storage = openStorage(config.databaseUrl, { cache: isSqliteUrl(config.databaseUrl) || changes !== undefined, changes, connection });
@@ -95,6 +95,7 @@ export async function start(config: Config, options: { logger?: LogOptions | fal
       logger: options.logger ?? { level: config.logLevel },
       sessionPolicy: { ttlSeconds: config.tokenTtlSeconds, maxAgeSeconds: config.tokenMaxAgeSeconds },
       redis,
+      redisPrefix: config.redisPrefix,
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
       simulator: world,
