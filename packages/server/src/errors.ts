@@ -60,11 +60,11 @@ const catalogue = {
     en: "avatarUrl is a temporary file on the phone: upload it first (/dfs/upload/file) and save the url it answers",
   },
   // The operator console's API (/admin/api, admin/).
-  adminNotLoggedIn: { code: 42001, status: 401, zh: "管理员未登录或登录已过期", en: "Operator not logged in, or the console session expired" },
-  adminLoginFailed: { code: 42002, status: 401, zh: "用户名或密码错误", en: "Wrong username or password" },
-  adminForbidden: { code: 42003, status: 403, zh: "无权执行此操作", en: "Forbidden" },
-  adminCsrfFailed: { code: 42004, status: 403, zh: "请求来源校验失败，请刷新页面后重试", en: "CSRF check failed: reload the console and try again" },
-  adminAccountLocked: { code: 42005, status: 429, zh: "登录失败次数过多，账号已临时锁定，请稍后再试", en: "Account locked after too many failed logins, try again later" },
+  adminNotLoggedIn: { code: 60001, status: 401, zh: "管理员未登录或登录已过期", en: "Operator not logged in, or the console session expired" },
+  adminLoginFailed: { code: 60002, status: 401, zh: "用户名或密码错误", en: "Wrong username or password" },
+  adminForbidden: { code: 60003, status: 403, zh: "无权执行此操作", en: "Forbidden" },
+  adminCsrfFailed: { code: 60004, status: 403, zh: "请求来源校验失败，请刷新页面后重试", en: "CSRF check failed: reload the console and try again" },
+  adminAccountLocked: { code: 60005, status: 429, zh: "登录失败次数过多，账号已临时锁定，请稍后再试", en: "Account locked after too many failed logins, try again later" },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export interface ErrorDefinition {
