@@ -54,7 +54,7 @@ for (const database of testDatabases()) {
       const root = run(["add", "root"], "first password!\n");
       assert.equal(root.status, 0, root.err);
       assert.match(root.out, /operator root added \(all tenants\)/);
-      assert.ok(!root.out.includes("first password!") && !root.err.includes("first password!"));
+      assert.ok(!root.out.includes("first password!") && !root.err.includes("first password!"), "the password is never printed");
       assert.equal(await verifyPassword("first password!", (await storedHash("root"))!), true, "the line, without its newline");
       const alice = run(["add", "alice", "--tenant", "tea-shop"], "alice's password\r\nignored second line\n");
       assert.equal(alice.status, 0, alice.err);

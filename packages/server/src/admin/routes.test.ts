@@ -94,7 +94,7 @@ for (const database of testDatabases()) {
       assert.deepEqual(unknown.answer.body, wrong.answer.body);
       assert.equal(unknown.answer.status, 401);
       assert.deepEqual([wrong.answer.setCookie, unknown.answer.setCookie], [[], []]);
-      assert.ok(!h.logs.some((line) => line.includes(PASSWORD) || line.includes("wrong password!")));
+      assert.ok(!h.logs.some((line) => line.includes(PASSWORD) || line.includes("wrong password!")), "no password in the logs");
     });
 
     test("five failures lock the account for 15 minutes, from every address, whatever the password", async () => {
@@ -224,14 +224,14 @@ for (const database of testDatabases()) {
 
       const bob = await login("bob");
       const bobsAudit = await call("GET", "/admin/api/audit", { cookie: bob.cookie });
-      assert.ok(bobsAudit.body.data.length > 0);
+      assert.ok(bobsAudit.body.data.length > 0, "bob sees his own login");
       assert.ok(bobsAudit.body.data.every((e: { tenant: string | null }) => e.tenant === "shop-b"), "only shop-b's entries");
       for (const tenant of ["shop-a", "no-such-shop"]) {
         const answer = await call("GET", `/admin/api/audit?tenant=${tenant}`, { cookie: bob.cookie });
         assert.deepEqual([tenant, answer.status, answer.body.code], [tenant, 403, 60003]);
       }
       const rootsView = await call("GET", "/admin/api/audit?tenant=shop-b", { cookie: root.cookie });
-      assert.ok(rootsView.body.data.some((e: { action: string; username: string }) => e.action === "login" && e.username === "bob"));
+      assert.ok(rootsView.body.data.some((e: { action: string; username: string }) => e.action === "login" && e.username === "bob"), "root sees bob's login");
     });
 
     test("logins, failures, logouts and revocations are in the audit log, with who, what, when and the address", async () => {
@@ -255,7 +255,7 @@ for (const database of testDatabases()) {
           [null, null, "login-failed", "", { unknownUser: true }, "198.51.100.5", h.clock()],
         ],
       );
-      assert.ok(!JSON.stringify(entries).includes("whatever-typed") && !JSON.stringify(entries).includes("no-such-operator"));
+      assert.ok(!JSON.stringify(entries).includes("whatever-typed") && !JSON.stringify(entries).includes("no-such-operator"), "names tried that are no operator are not kept");
     });
   });
 }
@@ -276,6 +276,6 @@ describe("console API behind https (PUBLIC_URL)", () => {
     });
     const body = (await response.json()) as { code: number };
     assert.deepEqual([response.status, body.code], [200, 0]);
-    assert.ok(response.headers.getSetCookie()[0].split("; ").includes("Secure"));
+    assert.ok(response.headers.getSetCookie()[0].split("; ").includes("Secure"), "the cookie is Secure");
   });
 });
