@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from "fastify";
-import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from "fastify";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import type { Redis } from "ioredis";
 import { ApiError } from "../errors";
 import { requireSession } from "./auth";
@@ -47,40 +47,12 @@ const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
  * counted in Redis, they hold across instances.
  */
 const localGroups = new Set<LimitGroup>(["token", "ip"]);
-const isLocalKey = (key: string) => localGroups.has(key.slice(0, key.indexOf(":")) as LimitGroup);
 
-interface Store {
-  incr(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number): void;
-  read?(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number): void;
-  child(routeOptions: unknown): Store;
+interface CountingStore {
+  incr(key: string, callback: (error: Error | null, counted: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
 }
 
 const require = createRequire(import.meta.url);
-
-/** @fastify/rate-limit's two stores behind one: each key to the store of its group. */
-function splitStore(redis: Redis, nameSpace: string) {
-  const LocalStore = require("@fastify/rate-limit/store/LocalStore.js") as new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => Store;
-  const RedisStore = require("@fastify/rate-limit/store/RedisStore.js") as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => Store;
-  class SplitStore implements Store {
-    private readonly local: Store;
-    private readonly shared: Store;
-    /** The plugin makes one with its settings (unused here); children are made from their parents' stores. */
-    constructor(_settings?: unknown, local?: Store, shared?: Store) {
-      this.local = local ?? new LocalStore(false, false, CACHED_KEYS);
-      this.shared = shared ?? new RedisStore(false, false, redis, nameSpace);
-    }
-    incr(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number) {
-      (isLocalKey(key) ? this.local : this.shared).incr(key, callback, timeWindow, max);
-    }
-    read(key: string, callback: (error: Error | null, result: unknown) => void, timeWindow: number, max: number) {
-      (isLocalKey(key) ? this.local : this.shared).read!(key, callback, timeWindow, max);
-    }
-    child(routeOptions: unknown) {
-      return new SplitStore(undefined, this.local.child(routeOptions), this.shared.child(routeOptions));
-    }
-  }
-  return SplitStore;
-}
 
 /** Room for the keys of every active user; older ones are forgotten first. */
 const CACHED_KEYS = 100_000;
@@ -98,7 +70,8 @@ function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
 }
 
 /**
- * Registers @fastify/rate-limit (its Redis store when a client is given) and
+ * Registers @fastify/rate-limit (its Redis store when a client is given, for
+ * the groups that are not counted in the process) and
  * returns a function that puts the right limit on every route added to a
  * scope after it. A limited request is answered 429 with the catalogue's
  * code and Retry-After.
@@ -107,7 +80,7 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
   const limits: Required<RateLimits> = { adminLogin: DEFAULT_RATE_LIMITS.adminLogin, ...options.limits };
   await app.register(rateLimit, {
     global: false,
-    ...(options.redis && { store: splitStore(options.redis, `${options.redisPrefix ?? "wegate:"}rate:`) as unknown as FastifyRateLimitStoreCtor }),
+    ...(options.redis && { redis: options.redis, nameSpace: `${options.redisPrefix ?? "wegate:"}rate:` }),
     // Redis down must not take the shops down with it: requests then go unlimited (and /readyz says Redis is down).
     skipOnError: true,
     cache: CACHED_KEYS,
@@ -139,11 +112,33 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
     }),
   ) as Record<LimitGroup, preHandlerHookHandler>;
 
+  /**
+   * The groups counted in the process run nearly every request: their hooks
+   * count synchronously in the plugin's own in-memory store (LocalStore
+   * answers at once), without the plugin's promise-based hook.
+   */
+  const LocalStore = require("@fastify/rate-limit/store/LocalStore.js") as new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => CountingStore;
+  const inProcess = Object.fromEntries(
+    [...localGroups].map((group) => {
+      const { max, windowMs } = limits[group];
+      const store = new LocalStore(false, false, CACHED_KEYS);
+      const keyOfGroup = keyOf[group];
+      const hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+        store.incr(keyOfGroup(request), (_error, counted) => {
+          if (counted.current <= max) return done();
+          reply.header("retry-after", Math.ceil(counted.ttl / 1000));
+          done(new ApiError("rateLimited"));
+        }, windowMs, max);
+      };
+      return [group, hook];
+    }),
+  ) as Record<LimitGroup, preHandlerHookHandler>;
+
   /** The onRoute hook of a scope: each route gets its groups' limiters. */
   return (route: RouteOptions) => {
     const groups = [route.config?.limit ?? (behindToken(route) ? "token" : "ip")].flat();
     for (const [i, group] of groups.entries()) {
-      const limiter = i === 0 ? limiters[group] : furtherLimiters[group];
+      const limiter = inProcess[group] ?? (i === 0 ? limiters[group] : furtherLimiters[group]);
       if (beforeBody.has(group)) route.onRequest = append(route.onRequest, limiter as unknown as onRequestHookHandler);
       else route.preHandler = append(route.preHandler, limiter);
     }
