@@ -5,11 +5,11 @@
  * first; this starts it as `npm start` does and logs in through its demo.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { startServing } from "./testing/serve-process";
 import { testDatabases } from "./testing/databases";
 import { freshPostgresSchema } from "./testing/postgres";
 
@@ -25,24 +25,9 @@ for (const database of testDatabases()) {
     void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, _redis];
     const pg = database === "postgres" ? await freshPostgresSchema() : undefined;
     const fleet = pg ? { DATABASE_URL: pg.url, REDIS_URL } : {};
-    const child = spawn(process.execPath, [bundle, "serve"], { cwd: dir, env: { ...env, ...fleet, PORT: "0", LOG_LEVEL: "warn" } });
-    let output = "";
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const server = await startServing([bundle, "serve"], { cwd: dir, env: { ...env, ...fleet, PORT: "0", LOG_LEVEL: "warn" } });
+    const { url } = server;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 20_000);
-        const seen = (chunk: Buffer) => {
-          output += chunk;
-          const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        };
-        child.stdout.on("data", seen);
-        child.stderr.on("data", seen);
-        void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
-      });
       const { code } = (await (await fetch(`${url}/_sim/__sim/login`, { method: "POST", body: new URLSearchParams({ user: "bundle" }) })).json()) as { code: string };
       const login = (await (await fetch(`${url}/demo/user/wxapp/authorize`, { method: "POST", body: new URLSearchParams({ code }) })).json()) as { code: number };
       assert.equal(login.code, 0, JSON.stringify(login));
@@ -52,11 +37,11 @@ for (const database of testDatabases()) {
       assert.equal((await fetch(`${url}/docs`)).status, 200);
       assert.equal((await fetch(`${url}/readyz`)).status, 200, "the database (and Redis) answer");
     } finally {
-      child.kill("SIGTERM");
-      const code = await exited;
+      server.child.kill("SIGTERM");
+      const code = await server.exit;
       rmSync(dir, { recursive: true, force: true });
       await pg?.drop();
-      assert.equal(code, 0, output);
+      assert.equal(code, 0, server.output());
     }
   });
 }

@@ -1,6 +1,6 @@
 /** The `wegate` CLI as a user runs it: real processes, real ports, real files. */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createWx, startWechatSim, type RunningSim } from "@wegate/wechat-sim";
 import { openStorage } from "./storage/open";
+import { startServing } from "./testing/serve-process";
 import { onlyOn } from "./testing/databases";
 import { freshPostgresSchema } from "./testing/postgres";
 
@@ -32,23 +33,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /** Starts `wegate serve` and resolves once it prints its URL. */
-function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", tsx, cli, "serve"], { env: { ...baseEnv, PORT: "0", ...env }, cwd: dir });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 20_000);
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
-      }
-    });
-    child.stderr!.on("data", (chunk) => (output += chunk));
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-}
+const serve = (env: NodeJS.ProcessEnv) => startServing(["--import", tsx, cli, "serve"], { cwd: dir, env: { ...baseEnv, PORT: "0", ...env } });
 
 async function stop(child: ChildProcess) {
   const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -1,12 +1,12 @@
 /** SIGTERM on a real `wegate serve`: not ready at once, requests in flight finish, exit 0. */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CODE2SESSION_PATH, type RunningSim, startWechatSim } from "@wegate/wechat-sim";
+import { type Serving, startServing } from "./testing/serve-process";
 import { type TestDatabase, testDatabases } from "./testing/databases";
 import { freshPostgresSchema } from "./testing/postgres";
 
@@ -34,10 +34,10 @@ async function freshDatabase(database: TestDatabase, t: { after(fn: () => Promis
   return pg.url;
 }
 
-function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null>; output: () => string }> {
+function serve(env: NodeJS.ProcessEnv): Promise<Serving> {
   const { WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL, ...rest } = process.env;
   void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL];
-  const child = spawn(process.execPath, ["--import", tsx, cli, "serve"], {
+  return startServing(["--import", tsx, cli, "serve"], {
     cwd: dir,
     env: {
       ...rest,
@@ -49,21 +49,6 @@ function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: stri
       WECHAT_API_BASE_URL: sim.url,
       ...env,
     },
-  });
-  let output = "";
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 20_000);
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], exit, output: () => output });
-      }
-    });
-    child.stderr!.on("data", (chunk) => (output += chunk));
-    void exit.then((code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
 }
 
