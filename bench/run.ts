@@ -238,7 +238,7 @@ async function measured(scenario: Scenario, server: Servers, sim: BenchProcess, 
 function describeRateLimits(redis: boolean): string {
   if (rateLimits === "off") return "off (RATE_LIMITS=off)";
   return (
-    `on, counted ${redis ? "in Redis, shared by the instances (@fastify/rate-limit's Redis store)" : "in process"}; ` +
+    `on, counted ${redis ? "per token and public per IP in each process, logins, phone binding and uploads in Redis (shared by the instances)" : "in process"}; ` +
     "the per-IP login and IP limits raised to 999999999/min (every bench request comes from 127.0.0.1), the per-token one at its default (600/min)"
   );
 }
