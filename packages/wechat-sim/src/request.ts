@@ -1,4 +1,5 @@
 import type { WxFail } from "./wx-async";
+import { runWxTask } from "./wx-task";
 
 export type WxRequestMethod = "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE" | "CONNECT";
 
@@ -27,7 +28,6 @@ export interface WxRequestTask {
   abort(): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * wx.request over real HTTP. Like WeChat: any HTTP status is a success (the
@@ -35,35 +35,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * abort, and it returns a task, not a promise.
  */
 export function wxRequest(options: WxRequestOptions, defaults: { header: Record<string, string> }): WxRequestTask {
-  const controller = new AbortController();
-  let stopReason: "timeout" | "abort" | undefined;
-  const timer = setTimeout(() => {
-    stopReason ??= "timeout";
-    controller.abort();
-  }, options.timeout ?? DEFAULT_TIMEOUT_MS);
-
-  send(options, defaults.header, controller.signal)
-    .catch((error: unknown) => {
-      throw { errMsg: `request:fail ${stopReason ?? networkReason(error)}` } satisfies WxFail;
-    })
-    .finally(() => clearTimeout(timer))
-    .then(
-      (result) => {
-        options.success?.(result);
-        options.complete?.(result);
-      },
-      (failure: WxFail) => {
-        options.fail?.(failure);
-        options.complete?.(failure);
-      },
-    );
-
-  return {
-    abort() {
-      stopReason ??= "abort";
-      controller.abort();
-    },
-  };
+  return runWxTask(options, (signal) => send(options, defaults.header, signal), (reason) => ({ errMsg: `request:fail ${reason}` }));
 }
 
 async function send(options: WxRequestOptions, defaultHeader: Record<string, string>, signal: AbortSignal): Promise<WxRequestSuccess> {
@@ -126,10 +98,4 @@ function parseText(text: string, dataType: string): unknown {
   } catch {
     return text;
   }
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import type { WxFail } from "./wx-async";
+import { runWxTask } from "./wx-task";
 import { mimeTypeOf, type SimTempFiles } from "./wx-temp-files";
 
 export interface WxUploadFileSuccess {
@@ -27,7 +28,6 @@ export interface WxUploadTask {
   abort(): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
 const fail = (reason: string): WxFail => ({ errMsg: `uploadFile:fail ${reason}` });
 
 /**
@@ -37,37 +37,7 @@ const fail = (reason: string): WxFail => ({ errMsg: `uploadFile:fail ${reason}` 
  * file, network errors, timeouts and abort; it returns a task, not a promise.
  */
 export function wxUploadFile(options: WxUploadFileOptions, files: SimTempFiles, defaults: { header: Record<string, string> }): WxUploadTask {
-  const controller = new AbortController();
-  let stopReason: "timeout" | "abort" | undefined;
-  const timer = setTimeout(() => {
-    stopReason ??= "timeout";
-    controller.abort();
-  }, options.timeout ?? DEFAULT_TIMEOUT_MS);
-
-  Promise.resolve()
-    .then(() => send(options, files, defaults.header, controller.signal))
-    .catch((error: unknown) => {
-      if (isWxFail(error)) throw error;
-      throw fail(stopReason ?? networkReason(error));
-    })
-    .finally(() => clearTimeout(timer))
-    .then(
-      (result) => {
-        options.success?.(result);
-        options.complete?.(result);
-      },
-      (failure: WxFail) => {
-        options.fail?.(failure);
-        options.complete?.(failure);
-      },
-    );
-
-  return {
-    abort() {
-      stopReason ??= "abort";
-      controller.abort();
-    },
-  };
+  return runWxTask(options, (signal) => send(options, files, defaults.header, signal), fail);
 }
 
 async function send(options: WxUploadFileOptions, files: SimTempFiles, defaultHeader: Record<string, string>, signal: AbortSignal): Promise<WxUploadFileSuccess> {
@@ -98,19 +68,9 @@ async function send(options: WxUploadFileOptions, files: SimTempFiles, defaultHe
   return { data, statusCode: response.status, header: Object.fromEntries(response.headers), errMsg: "uploadFile:ok" };
 }
 
-function isWxFail(error: unknown): error is WxFail {
-  return typeof error === "object" && error !== null && typeof (error as WxFail).errMsg === "string";
-}
-
 function typeName(value: unknown): string {
   if (value === undefined) return "Undefined";
   if (value === null) return "Null";
   const name = typeof value;
   return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { message?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
