@@ -1,14 +1,15 @@
 /**
  * How much memory uploads take: the server as `npm start` runs it (the built
- * bundle, its node flags) gets 20 uploads of 5 MB photos at once, and its
- * resident set is sampled from /proc throughout. Prints the peak and exits 1
- * when it passes the bound (250 MB), 2 when an upload failed.
+ * bundle, its node flags) gets UPLOADS photos of the upload size limit at
+ * once, and its resident set is sampled from /proc throughout. Prints the
+ * peak (BENCHMARKS.md keeps it) and exits 1 when it passes BOUND_MB, the
+ * issue's bound, 2 when an upload failed.
  *
  *   npm run bench:upload-memory        (builds the server first)
  *
- * The photos are 12-megapixel JPEGs (4000 x 3000, a phone camera's) of
- * random pixels, each compressed to just under the 5 MB limit: the most
- * pixels a 5 MB file of real content carries, so each decode is as large as
+ * The photos are JPEGs of a phone camera's size (WIDTH x HEIGHT) of random
+ * pixels, each compressed to just under the size limit: the most pixels a
+ * file of that size with real content carries, so each decode is as large as
  * an accepted upload can make it.
  */
 import { randomBytes } from "node:crypto";
