@@ -4,13 +4,19 @@ import type { FastifyRequest, RouteOptions } from "fastify";
 import { ApiError } from "../errors";
 import { ok } from "../http/envelope";
 import { randomBytes } from "../random";
-import { EmptyEnvelope, Envelope, Uid } from "../routes/schemas";
+import { EmptyEnvelope, Envelope } from "../routes/schemas";
 import { hashToken, newToken } from "../tokens";
 import { adminCookie, clearedAdminCookie } from "./cookie";
 import { authenticate, checkOrigin, isStateChanging } from "./guard";
 import { dummyHash, verifyPassword } from "./password";
 import { ADMIN_LOCKOUT, ADMIN_MAX_AGE_MS } from "./policy";
-import type { AdminStore, NewAuditEntry, Operator } from "./store";
+import { adminAuditRoutes } from "./api/audit";
+import { adminDashboardRoutes } from "./api/dashboard";
+import { adminGoodsRoutes } from "./api/goods";
+import { adminTenantRoutes } from "./api/tenants";
+import { adminUserRoutes } from "./api/users";
+import { adminContext } from "./context";
+import type { AdminStore } from "./store";
 
 export interface AdminRoutesOptions {
   store: AdminStore;
@@ -20,18 +26,6 @@ export interface AdminRoutesOptions {
 }
 
 const Me = Type.Object({ csrfToken: Type.String(), username: Type.String(), tenant: Type.Union([Type.String(), Type.Null()]) });
-const TenantRow = Type.Object({ id: Type.Integer(), subDomain: Type.String(), appids: Type.Array(Type.String()) });
-const AuditRow = Type.Object({
-  id: Type.Integer(),
-  username: Type.Union([Type.String(), Type.Null()]),
-  tenant: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  target: Type.String(),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  ip: Type.String(),
-  at: Type.Integer(),
-});
-const SubDomain = Type.String({ minLength: 1, maxLength: 63 });
 
 /** The operator console's API under /admin/api: its own cookie session, CSRF token and audit log. */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
@@ -53,13 +47,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     await authenticate(request, store, app.clock());
   });
 
-  const audit = (request: FastifyRequest, entry: Omit<NewAuditEntry, "ip" | "at">) => store.appendAudit({ ...entry, ip: request.ip, at: app.clock() });
-  /** A tenant-scoped operator sees its tenant only; others' are answered as missing, so their names are not confirmed. */
-  const visibleTenant = async (operator: Operator, subDomain: string) => {
-    const tenant = await app.storage.findTenant(subDomain);
-    if (!tenant || (operator.tenantId !== null && operator.tenantId !== tenant.id)) throw new ApiError("notFound");
-    return tenant;
-  };
+  const context = adminContext(app, store);
+  const { audit } = context;
 
   app.post(
     "/login",
@@ -117,66 +106,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     return ok({ csrfToken: session.csrfToken, username: operator.username, tenant: operator.tenant });
   });
 
-  app.get("/tenants", { schema: { tags: ["admin"], summary: "The tenants this operator may manage", response: { 200: Envelope(Type.Array(TenantRow)) } } }, async (request) => {
-    const { operator } = request.admin;
-    const tenants = await app.storage.listTenants();
-    return ok(tenants.filter((t) => operator.tenantId === null || t.id === operator.tenantId).map((t) => ({ id: t.id, subDomain: t.subDomain, appids: t.appids })));
-  });
-
-  app.post(
-    "/users/:uid/revoke-sessions",
-    {
-      schema: {
-        tags: ["admin"],
-        summary: "End every session of a user: their tokens answer 2000 at once",
-        params: Type.Object({ uid: Uid }),
-        body: Type.Object({ tenant: SubDomain }),
-        response: { 200: Envelope(Type.Object({ revoked: Type.Integer() })) },
-      },
-    },
-    async (request) => {
-      const { operator } = request.admin;
-      const tenant = await visibleTenant(operator, request.body.tenant);
-      const user = await app.storage.findUserById(tenant.id, request.params.uid);
-      if (!user) throw new ApiError("notFound");
-      const revoked = await app.storage.revokeUserSessions(user.id, app.clock());
-      await audit(request, { operatorId: operator.id, tenantId: tenant.id, action: "revoke-sessions", target: `${tenant.subDomain}/user/${user.id}`, detail: { revoked } });
-      return ok({ revoked });
-    },
-  );
-
-  app.get(
-    "/audit",
-    {
-      schema: {
-        tags: ["admin"],
-        summary: "What operators did, newest first (a tenant's operator sees its tenant's entries)",
-        querystring: Type.Object({ tenant: Type.Optional(SubDomain), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
-        response: { 200: Envelope(Type.Array(AuditRow)) },
-      },
-    },
-    async (request) => {
-      const { operator } = request.admin;
-      const asked = request.query.tenant === undefined ? undefined : await app.storage.findTenant(request.query.tenant);
-      if (request.query.tenant !== undefined && (!asked || (operator.tenantId !== null && asked.id !== operator.tenantId))) {
-        // Another tenant's log is not this operator's to read.
-        throw new ApiError(operator.tenantId === null ? "notFound" : "adminForbidden");
-      }
-      const tenantId = operator.tenantId ?? asked?.id;
-      const [entries, tenants] = await Promise.all([store.listAudit({ tenantId, limit: request.query.limit ?? 100 }), app.storage.listTenants()]);
-      const subDomainOf = new Map(tenants.map((t) => [t.id, t.subDomain]));
-      return ok(
-        entries.map((e) => ({
-          id: e.id,
-          username: e.username,
-          tenant: e.tenantId === null ? null : (subDomainOf.get(e.tenantId) ?? null),
-          action: e.action,
-          target: e.target,
-          detail: e.detail,
-          ip: e.ip,
-          at: e.at,
-        })),
-      );
-    },
-  );
+  await app.register(adminTenantRoutes, { context });
+  await app.register(adminUserRoutes, { context });
+  await app.register(adminGoodsRoutes, { context });
+  await app.register(adminDashboardRoutes, { context });
+  await app.register(adminAuditRoutes, { context });
 };
