@@ -65,6 +65,15 @@ const catalogue = {
   adminForbidden: { code: 60003, status: 403, zh: "无权执行此操作", en: "Forbidden" },
   adminCsrfFailed: { code: 60004, status: 403, zh: "请求来源校验失败，请刷新页面后重试", en: "CSRF check failed: reload the console and try again" },
   adminAccountLocked: { code: 60005, status: 429, zh: "登录失败次数过多，账号已临时锁定，请稍后再试", en: "Account locked after too many failed logins, try again later" },
+  // The console's catalogue (admin/api/goods.ts, categories.ts, pictures.ts, goods-import.ts).
+  goodsNameTaken: { code: 60020, status: 409, zh: "已有同名商品", en: "A goods of that name already exists" },
+  categoryNotFound: { code: 60021, status: 400, zh: "分类不存在", en: "No such category" },
+  categoryInUse: { code: 60022, status: 409, zh: "该分类下还有商品，不能删除", en: "Goods still use this category: move or delete them first" },
+  categoryNameTaken: { code: 60023, status: 409, zh: "已有同名分类", en: "A category of that name already exists" },
+  goodsOptionsInvalid: { code: 60024, status: 400, zh: "商品规格无效", en: "Invalid goods options (sku)" },
+  goodsPriceInvalid: { code: 60025, status: 400, zh: "原价不能低于售价", en: "originalPrice is below price" },
+  goodsPicInvalid: { code: 60026, status: 400, zh: "图片地址无效", en: "Invalid picture URL" },
+  importFileInvalid: { code: 60027, status: 400, zh: "导入文件无法读取", en: "The catalogue text cannot be read" },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export interface ErrorDefinition {
