@@ -40,6 +40,8 @@ const catalogue = {
   watermarkMismatch: { code: 30007, status: 400, zh: "数据来源校验失败，请重新授权", en: "The encrypted data was made for another app" },
   phoneCodeInvalid: { code: 30008, status: 400, zh: "手机号授权已失效，请重新授权", en: "Invalid, expired or used getPhoneNumber code" },
   noSessionKey: { code: 30011, status: 400, zh: "登录状态已变化，请重新授权", en: "No session_key for this user: send a fresh wx.login code with the data" },
+  // An operator disabled the user (console). Neither 2000 nor 10000: API Factory clients answer those by logging in or registering again, in a loop; like 30004, the page shows msg.
+  userDisabled: { code: 30012, status: 403, zh: "该账号已被停用，请联系商家", en: "This account was disabled by the shop" },
   wechatMisconfigured: { code: 30009, status: 502, zh: "小程序配置错误，请联系管理员", en: "The mini program's WeChat credentials are wrong or not allowed" },
   wechatError: { code: 30010, status: 502, zh: "微信服务异常，请稍后再试", en: "WeChat returned an unexpected error" },
   // Uploads (media/): one entry per reason a file is refused; nothing is stored for any of them.
@@ -65,6 +67,8 @@ const catalogue = {
   adminForbidden: { code: 60003, status: 403, zh: "无权执行此操作", en: "Forbidden" },
   adminCsrfFailed: { code: 60004, status: 403, zh: "请求来源校验失败，请刷新页面后重试", en: "CSRF check failed: reload the console and try again" },
   adminAccountLocked: { code: 60005, status: 429, zh: "登录失败次数过多，账号已临时锁定，请稍后再试", en: "Account locked after too many failed logins, try again later" },
+  tenantExists: { code: 60010, status: 409, zh: "商户已存在", en: "A tenant of that subDomain already exists" },
+  appidTaken: { code: 60011, status: 409, zh: "该 AppID 已属于其他商户", en: "That AppID belongs to another tenant" },
   // The console's catalogue (admin/api/goods.ts, categories.ts, pictures.ts, goods-import.ts).
   goodsNameTaken: { code: 60020, status: 409, zh: "已有同名商品", en: "A goods of that name already exists" },
   categoryNotFound: { code: 60021, status: 400, zh: "分类不存在", en: "No such category" },
