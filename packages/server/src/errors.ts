@@ -67,6 +67,9 @@ const catalogue = {
   adminForbidden: { code: 60003, status: 403, zh: "无权执行此操作", en: "Forbidden" },
   adminCsrfFailed: { code: 60004, status: 403, zh: "请求来源校验失败，请刷新页面后重试", en: "CSRF check failed: reload the console and try again" },
   adminAccountLocked: { code: 60005, status: 429, zh: "登录失败次数过多，账号已临时锁定，请稍后再试", en: "Account locked after too many failed logins, try again later" },
+  // The password was right and the operator has TOTP on (admin/totp.ts): the console asks for the code.
+  adminTotpRequired: { code: 60030, status: 401, zh: "请输入身份验证器中的动态验证码", en: "Enter the code from your authenticator app" },
+  adminTotpInvalid: { code: 60031, status: 401, zh: "动态验证码错误或已使用", en: "Wrong or already used authenticator code" },
   tenantExists: { code: 60010, status: 409, zh: "商户已存在", en: "A tenant of that subDomain already exists" },
   appidTaken: { code: 60011, status: 409, zh: "该 AppID 已属于其他商户", en: "That AppID belongs to another tenant" },
   // The console's catalogue (admin/api/goods.ts, categories.ts, pictures.ts, goods-import.ts).

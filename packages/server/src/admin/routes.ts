@@ -10,19 +10,24 @@ import { adminCookie, clearedAdminCookie } from "./cookie";
 import { authenticate, checkOrigin, isStateChanging } from "./guard";
 import { dummyHash, verifyPassword } from "./password";
 import { ADMIN_LOCKOUT, ADMIN_MAX_AGE_MS } from "./policy";
+import { matchTotp } from "./totp";
 import { adminAuditRoutes } from "./api/audit";
 import { adminDashboardRoutes } from "./api/dashboard";
 import { adminGoodsRoutes } from "./api/goods";
+import type { MediaRoutesOptions } from "../media/routes";
 import { adminTenantRoutes } from "./api/tenants";
+import { adminSettingsRoutes } from "./api/settings";
 import { adminUserRoutes } from "./api/users";
 import { adminContext } from "./context";
-import type { AdminStore } from "./store";
+import type { AdminStore, Operator } from "./store";
 
 export interface AdminRoutesOptions {
   store: AdminStore;
   /** PUBLIC_URL when set: its scheme decides the cookie's Secure flag, and its origin is the console's own. */
   publicUrl?: string;
   limitRoute?: (route: RouteOptions) => void;
+  /** The uploads' store and pipeline, for goods pictures (POST /pictures); without it there is none. */
+  media?: MediaRoutesOptions;
 }
 
 const Me = Type.Object({ csrfToken: Type.String(), username: Type.String(), tenant: Type.Union([Type.String(), Type.Null()]) });
@@ -57,13 +62,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       schema: {
         tags: ["admin"],
         summary: "Log in: sets the wegate_admin cookie and answers the CSRF token to send with every write",
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }),
+        description: "An operator with TOTP on (wegate admin totp) also sends `otp`, the authenticator's code: without it the answer is 60030, with a wrong or used one 60031 (both count as failed logins).",
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+          otp: Type.Optional(Type.String({ maxLength: 16 })),
+        }),
         response: { 200: Envelope(Me) },
       },
     },
     async (request, reply) => {
-      const { username, password } = request.body;
+      const { username, password, otp } = request.body;
       const now = app.clock();
+      const failed = async (operator: Operator, detail: Record<string, unknown>) => {
+        const { lockedUntil } = await store.recordFailedLogin(operator.id, now, ADMIN_LOCKOUT);
+        await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "login-failed", target: operator.username, detail: { ...detail, locked: lockedUntil !== null } });
+      };
       const operator = await store.findOperator(username);
       // Locked whatever the password and wherever the guess comes from: a lock only per address would let a botnet go on guessing.
       if (operator?.lockedUntil && operator.lockedUntil > now) {
@@ -75,13 +89,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       const matches = await verifyPassword(password, operator?.passwordHash ?? (await dummyHash()));
       if (!operator || !matches || operator.disabled) {
         if (operator) {
-          const { lockedUntil } = await store.recordFailedLogin(operator.id, now, ADMIN_LOCKOUT);
-          await audit(request, { operatorId: operator.id, tenantId: operator.tenantId, action: "login-failed", target: operator.username, detail: { locked: lockedUntil !== null } });
+          await failed(operator, {});
         } else {
           // The name tried is not kept: it may be a password typed in the wrong field.
           await audit(request, { operatorId: null, tenantId: null, action: "login-failed", target: "", detail: { unknownUser: true } });
         }
         throw new ApiError("adminLoginFailed");
+      }
+      if (operator.totpSecretEnc !== null) {
+        // Asked for only once the password is right; a missing code counts as a failure too, so the lockout bounds code guessing.
+        const code = otp?.trim() ?? "";
+        const step = code === "" ? null : matchTotp(app.secretBox.open(operator.totpSecretEnc), code, now);
+        if (step === null || !(await store.useTotpStep(operator.id, step))) {
+          await failed(operator, { totp: code === "" ? "missing" : step === null ? "wrong" : "reused" });
+          throw new ApiError(code === "" ? "adminTotpRequired" : "adminTotpInvalid");
+        }
       }
       await store.recordLogin(operator.id);
       const token = newToken();
@@ -108,7 +130,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
 
   await app.register(adminTenantRoutes, { context });
   await app.register(adminUserRoutes, { context });
-  await app.register(adminGoodsRoutes, { context });
+  await app.register(adminGoodsRoutes, { context, media: options.media });
   await app.register(adminDashboardRoutes, { context });
   await app.register(adminAuditRoutes, { context });
+  await app.register(adminSettingsRoutes);
 };

@@ -13,6 +13,8 @@ export interface Operator {
   failedLogins: number;
   lockedUntil: number | null;
   disabled: boolean;
+  /** The TOTP secret sealed with the SecretBox; null: the password alone logs in. */
+  totpSecretEnc: string | null;
 }
 
 export interface AdminSession {
@@ -63,6 +65,18 @@ export interface AdminStore {
    */
   recordFailedLogin(operatorId: number, now: number, limits: { maxFailures: number; lockMs: number }): Promise<{ lockedUntil: number | null }>;
   recordLogin(operatorId: number): Promise<void>;
+  /**
+   * Turns the second factor on (a sealed secret, replacing any earlier one,
+   * and ending the operator's sessions: they were opened without it) or off
+   * (null). False when there is no such operator.
+   */
+  setTotp(username: string, secretEnc: string | null, now: number): Promise<boolean>;
+  /**
+   * Takes TOTP time step `step` for a login, in one statement: true only when
+   * it comes after the last step taken, so a code (or an older one) seen once
+   * cannot log in again, even by two requests at the same moment.
+   */
+  useTotpStep(operatorId: number, step: number): Promise<boolean>;
 
   createAdminSession(session: { operatorId: number; tokenHash: string; csrfToken: string; createdAt: number; expiresAt: number }): Promise<AdminSession>;
   findAdminSession(tokenHash: string): Promise<{ session: AdminSession; operator: Operator } | undefined>;
@@ -87,6 +101,7 @@ function toOperator(row: OperatorRow): Operator {
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
     disabled: row.disabled !== 0,
+    totpSecretEnc: row.totp_secret_enc,
   };
 }
 
@@ -158,6 +173,31 @@ export function createAdminStore(db: Kysely<Database>): AdminStore {
     },
     async recordLogin(operatorId) {
       await db.updateTable("operators").set({ failed_logins: 0, locked_until: null }).where("id", "=", operatorId).execute();
+    },
+    async setTotp(username, secretEnc, now) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable("operators")
+          .set({ totp_secret_enc: secretEnc, totp_last_step: null })
+          .where("username", "=", username)
+          .returning("id")
+          .executeTakeFirst();
+        if (!row) return false;
+        if (secretEnc !== null) {
+          await tx.updateTable("admin_sessions").set({ revoked_at: now }).where("operator_id", "=", row.id).where("revoked_at", "is", null).execute();
+        }
+        return true;
+      });
+    },
+    async useTotpStep(operatorId, step) {
+      const result = await db
+        .updateTable("operators")
+        .set({ totp_last_step: step })
+        .where("id", "=", operatorId)
+        .where("totp_secret_enc", "is not", null)
+        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async createAdminSession(s) {

@@ -200,6 +200,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0009_operator_totp": {
+      // An operator's optional second factor (admin/totp.ts): the secret sealed with
+      // WEGATE_SECRET, and the last time step used so a code works only once.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("operators").addColumn("totp_secret_enc", "text").execute();
+        await db.schema.alterTable("operators").addColumn("totp_last_step", "bigint").execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.alterTable("operators").dropColumn("totp_last_step").execute();
+        await db.schema.alterTable("operators").dropColumn("totp_secret_enc").execute();
+      },
+    },
   };
 }
 

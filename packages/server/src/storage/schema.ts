@@ -58,6 +58,10 @@ export interface Database {
     locked_until: number | null;
     /** 1 or 0. */
     disabled: number;
+    /** The TOTP secret (base32) sealed with the SecretBox; null: no second factor. */
+    totp_secret_enc: string | null;
+    /** The time step of the last code accepted: that one and earlier ones are refused. */
+    totp_last_step: number | null;
   };
   /** Console sessions, by the SHA-256 of their cookie token. */
   admin_sessions: {

@@ -108,6 +108,8 @@ export interface HarnessOptions {
   trustProxy?: boolean | number | string[];
   /** Upload settings (default: DEFAULT_MEDIA_CONFIG, PUBLIC_URL = the server's own address). */
   media?: Partial<MediaConfig>;
+  /** WEGATE_SECRET (default: a random key), for tests that run the CLI on the harness's database. */
+  secret?: Buffer;
 }
 
 function encode(params: Record<string, unknown>): URLSearchParams {
@@ -151,7 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const media = createMediaStore(connection.db);
   const admin = createAdminStore(connection.db);
   await storage.migrate();
-  const secretBox = createSecretBox(randomBytes(32));
+  const secretBox = createSecretBox(options.secret ?? randomBytes(32));
 
   const tenants = {
     a: { subDomain: "shop-a", appid: "wxa000000000000001", secret: randomBytes(16).toString("hex") },
