@@ -133,7 +133,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes);
-  if (options.admin) await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, limitRoute });
+  if (options.admin) await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, media: options.media, limitRoute });
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
   await app.register(tenantScope, { prefix: "/:subDomain", limitRoute, media: options.media });
   app.server.on("checkExpectation", expectationFailed);

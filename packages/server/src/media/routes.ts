@@ -7,11 +7,11 @@ import { requireSession } from "../http/auth";
 import { ok } from "../http/envelope";
 import { Envelope } from "../routes/schemas";
 import type { MediaConfig } from "./config";
-import { cleanImage, EXTENSION, MIME } from "./images";
-import { createByteBudget, createQueue } from "./queue";
+import { EXTENSION, MIME } from "./images";
+import { uploadPipeline } from "./pipeline";
 import type { MediaStore } from "./store";
 import { fileUrl, parseFileName } from "./urls";
-import { type PendingUpload, readUntilFile, restOfForm } from "./upload-form";
+import { type PendingUpload, readUntilFile } from "./upload-form";
 
 export interface MediaRoutesOptions {
   store: MediaStore;
@@ -31,20 +31,10 @@ const Uploaded = Type.Object({
 
 const pending = new WeakMap<FastifyRequest, PendingUpload>();
 
-/**
- * One decode at a time: a decode takes a core anyway, and every further
- * decode at once runs on another libuv thread, whose memory glibc keeps apart
- * and hardly gives back (see "Uploads" in the README).
- */
-const DECODES_AT_ONCE = 1;
-/** Files held in memory at once (read, waiting for or in their decode), as a multiple of the largest upload. */
-const FILES_IN_MEMORY = 4;
-
 /** Upload (API Factory's `/dfs/upload/file`, as WXAPI.uploadFile calls it) and the stored files. */
 export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (app, options) => {
   const { store, config, publicUrl } = options;
-  const decode = createQueue(DECODES_AT_ONCE);
-  const reserve = createByteBudget(FILES_IN_MEMORY * config.maxBytes);
+  const receive = uploadPipeline(config);
   // Only here: every other route keeps refusing multipart bodies (415).
   await app.register(multipart);
 
@@ -69,19 +59,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       config: { limit: ["upload", "uploadDaily"] },
     },
     async (request) => {
-      const upload = pending.get(request)!;
-      // A body cannot be longer than its Content-Length (Node ends it there); a chunked one may be as large as allowed.
-      const declared = Number(request.headers["content-length"]);
-      const known = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, config.maxBytes) : undefined;
-      const release = await reserve(known ?? config.maxBytes);
-      let image;
-      try {
-        const bytes = await upload.fileBytes(known);
-        await restOfForm(upload);
-        image = await decode(() => cleanImage(bytes, config));
-      } finally {
-        release();
-      }
+      const image = await receive(request, pending.get(request)!);
       await store.saveImage(request.tenant.id, image, app.clock());
       return ok({
         url: fileUrl(publicUrl(), request.tenant.subDomain, image),

@@ -33,6 +33,12 @@ function formError(error: unknown): ApiError {
   }
 }
 
+/** The catalogue's message names API Factory's field; another form (the console's) is told its own. */
+function fileMissing(fileField: string): ApiError {
+  if (fileField === FILE_FIELD) return new ApiError("uploadFileMissing");
+  return new ApiError("badInput", detail(`缺少文件：请在表单字段 ${fileField} 中上传图片`, `no file: send the image in the form field ${fileField}`));
+}
+
 async function next(parts: AsyncIterator<Part>): Promise<IteratorResult<Part>> {
   try {
     return await parts.next();
@@ -47,18 +53,18 @@ async function next(parts: AsyncIterator<Part>): Promise<IteratorResult<Part>> {
  * file (wx.uploadFile and FormData send formData first). The file's bytes
  * are not read yet: they wait until the token and limits have passed.
  */
-export async function readUntilFile(request: FastifyRequest, maxBytes: number): Promise<PendingUpload> {
+export async function readUntilFile(request: FastifyRequest, maxBytes: number, fileField = FILE_FIELD): Promise<PendingUpload> {
   if (!request.isMultipart()) throw new ApiError("uploadNotMultipart");
   const parts = request.parts({ limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 8192, parts: 24, headerPairs: 20 } })[Symbol.asyncIterator]();
   const fields: Record<string, string> = {};
   for (;;) {
     const { value: part, done } = await next(parts);
-    if (done) throw new ApiError("uploadFileMissing");
+    if (done) throw fileMissing(fileField);
     if (part.type === "field") {
       if (typeof part.value === "string" && !Object.hasOwn(fields, part.fieldname)) fields[part.fieldname] = part.value;
       continue;
     }
-    if (part.fieldname !== FILE_FIELD) throw new ApiError("uploadFileMissing");
+    if (part.fieldname !== fileField) throw fileMissing(fileField);
     // Form fields are text parameters like any other: an empty one is absent.
     const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "" && !value.includes("\u0000")));
     request.body = { ...(request.body as object | undefined), ...given };

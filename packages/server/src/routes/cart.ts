@@ -93,7 +93,8 @@ export const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { goodsId, number, sku } = request.body;
       const goods = await storage.findGoods(request.tenant.id, goodsId);
-      if (!goods) throw new ApiError("notFound", detail(`商品 ${goodsId}`, `goods ${goodsId}`));
+      // Lines already in carts stay; off-shelf goods take no new ones.
+      if (!goods?.onShelf) throw new ApiError("notFound", detail(`商品 ${goodsId}`, `goods ${goodsId}`));
       const skuKey = skuKeyOf(sku, goods.options);
       checkStock(number, goods.stock);
       const { userId } = request.session;

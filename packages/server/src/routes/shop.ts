@@ -58,7 +58,8 @@ export const shopRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function goodsOf(tenantId: number, id: number): Promise<Goods> {
     const goods = await storage.findGoods(tenantId, id);
-    if (!goods) throw new ApiError("notFound", detail(`商品 ${id}`, `goods ${id}`));
+    // Off the shelf (API Factory's status 1 下架): gone from the shop, as from its list.
+    if (!goods?.onShelf) throw new ApiError("notFound", detail(`商品 ${id}`, `goods ${id}`));
     return goods;
   }
 

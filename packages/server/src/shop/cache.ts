@@ -130,6 +130,18 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     changes.publish({ kind: "goods-counts", goodsId });
   }
 
+  /** A console write to one goods (tenantId, id, ...): forgets both caches and tells the other instances. */
+  const goodsWrite =
+    <A extends [number, number, ...unknown[]], R>(verb: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      write(
+        () => verb(...args),
+        () => {
+          forgetAll();
+          changes.publish({ kind: "goods", goodsId: args[1] });
+        },
+      );
+
   const cartWrite =
     <A extends [number, ...unknown[]], R>(verb: (...args: A) => Promise<R>) =>
     (...args: A) =>
@@ -173,6 +185,21 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
           if (saved) changes.publish({ kind: "goods", goodsId: saved.id });
         },
       ),
+    // The console's goods writes: an edit (shelf state included) or a delete
+    // (which takes cart lines and favorites with it) changes what cached
+    // goods and carts show, here and on every other instance.
+    updateGoods: goodsWrite(storage.updateGoods),
+    deleteGoods: goodsWrite(storage.deleteGoods),
+    // A new goods is in no cache yet (a read that found nothing kept nothing).
+    createGoods: storage.createGoods,
+    // Not kept, like listGoods.
+    searchGoods: storage.searchGoods,
+    // Categories are not cached (the shop reads them each time) and goods
+    // name them by id; a category in use is never deleted.
+    listCategoriesWithCounts: storage.listCategoriesWithCounts,
+    createCategory: storage.createCategory,
+    updateCategory: storage.updateCategory,
+    deleteCategory: storage.deleteCategory,
 
     async findGoods(tenantId: number, id: number) {
       const goods = await cachedRead(goodsById, MAX_GOODS, id, () => storage.findGoods(tenantId, id), (g) => Object.freeze(g));

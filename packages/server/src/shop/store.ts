@@ -26,10 +26,13 @@ export interface NewGoods {
   content: string;
   options: SkuOption[];
   sort?: number;
+  /** Off-shelf goods are not in the shop's lists nor its detail; absent: on when new, unchanged when updated. */
+  onShelf?: boolean;
 }
 
 export interface Goods extends NewGoods {
   id: number;
+  onShelf: boolean;
   tenantId: number;
   numberFav: number;
   views: number;
@@ -59,6 +62,15 @@ export interface Page {
   limit: number;
 }
 
+/** The console's goods filter: off-shelf goods too, unless asked otherwise. */
+export interface GoodsSearch extends Page {
+  categoryId?: number;
+  nameLike?: string;
+  shelf: "all" | "on" | "off";
+}
+
+export type CategoryWithCount = Category & { goodsCount: number };
+
 /** Cart and favorites verbs act on one user's rows only; goods verbs on one tenant's. */
 export interface ShopStorage {
   listCategories(tenantId: number): Promise<Category[]>;
@@ -69,8 +81,23 @@ export interface ShopStorage {
   countGoods(tenantId: number): Promise<number>;
   /** Readonly: the cache (shop/cache.ts) hands every caller the same frozen goods. */
   findGoods(tenantId: number, id: number): Promise<Readonly<Goods> | undefined>;
+  /** The shop's list: goods on the shelf only. */
   listGoods(tenantId: number, filter: Page & { categoryId?: number; nameLike?: string }): Promise<Goods[]>;
   countGoodsView(goodsId: number): Promise<void>;
+
+  // The console's verbs (admin/api): goods by id, categories by id.
+  searchGoods(tenantId: number, filter: GoodsSearch): Promise<{ items: Goods[]; total: number }>;
+  /** "name-taken" when the tenant has goods of that name (names are unique per tenant: import matches by them). */
+  createGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number } | "name-taken">;
+  /** Replaces every field but the counts; onShelf absent keeps the shelf state. */
+  updateGoods(tenantId: number, id: number, goods: NewGoods, now: number): Promise<"updated" | "not-found" | "name-taken">;
+  /** Removes the goods with the favorites and cart lines that name it. */
+  deleteGoods(tenantId: number, id: number): Promise<boolean>;
+  listCategoriesWithCounts(tenantId: number): Promise<CategoryWithCount[]>;
+  createCategory(tenantId: number, category: { name: string; sort: number }, now: number): Promise<Category | "name-taken">;
+  updateCategory(tenantId: number, id: number, category: { name: string; sort: number }): Promise<Category | "not-found" | "name-taken">;
+  /** "in-use" (nothing changed) while goods, on the shelf or not, name the category. */
+  deleteCategory(tenantId: number, id: number): Promise<"deleted" | "not-found" | "in-use">;
 
   /** Idempotent; false when it was already a favorite. */
   addFavorite(tenantId: number, userId: number, goodsId: number, now: number): Promise<boolean>;
@@ -150,7 +177,30 @@ function toGoods(row: Selectable<Database["goods"]>): Goods {
     numberFav: row.number_fav,
     views: row.views,
     sort: row.sort,
+    onShelf: row.on_shelf === 1,
     createdAt: Number(row.created_at),
+  };
+}
+
+/** A unique constraint refused the write (better-sqlite3's and node-postgres's codes). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/** The goods' columns as a write sets them (all but identity and counts). */
+function goodsColumns(goods: NewGoods, now: number) {
+  return {
+    category_id: goods.categoryId,
+    pics: JSON.stringify(goods.pics),
+    price: goods.price,
+    original_price: goods.originalPrice,
+    stock: goods.stock,
+    content: goods.content,
+    options: JSON.stringify(goods.options),
+    sort: goods.sort ?? 0,
+    ...(goods.onShelf !== undefined && { on_shelf: goods.onShelf ? 1 : 0 }),
+    updated_at: now,
   };
 }
 
@@ -165,6 +215,13 @@ function nameContains(column: string, text: string) {
 
 export function createShopStorage(connection: Connection): ShopStorage {
   const { db } = connection;
+  const goodsWhere = (tenantId: number, filter: Omit<GoodsSearch, keyof Page>) => {
+    let query = db.selectFrom("goods").where("tenant_id", "=", tenantId);
+    if (filter.categoryId !== undefined) query = query.where("category_id", "=", filter.categoryId);
+    if (filter.nameLike) query = query.where(nameContains("name", filter.nameLike));
+    if (filter.shelf !== "all") query = query.where("on_shelf", "=", filter.shelf === "on" ? 1 : 0);
+    return query;
+  };
   // The cart routes run these on every request.
   const goodsById = compiledOnce(connection, (p: { tenantId: number; id: number }) =>
     db.selectFrom("goods").selectAll().where("tenant_id", "=", p.tenantId).where("id", "=", p.id),
@@ -231,17 +288,7 @@ export function createShopStorage(connection: Connection): ShopStorage {
         .executeTakeFirstOrThrow();
     },
     async saveGoods(tenantId, goods, now) {
-      const columns = {
-        category_id: goods.categoryId,
-        pics: JSON.stringify(goods.pics),
-        price: goods.price,
-        original_price: goods.originalPrice,
-        stock: goods.stock,
-        content: goods.content,
-        options: JSON.stringify(goods.options),
-        sort: goods.sort ?? 0,
-        updated_at: now,
-      };
+      const columns = goodsColumns(goods, now);
       return db.transaction().execute(async (trx) => {
         const existing = await trx.selectFrom("goods").select("id").where("tenant_id", "=", tenantId).where("name", "=", goods.name)
           .executeTakeFirst();
@@ -267,11 +314,86 @@ export function createShopStorage(connection: Connection): ShopStorage {
       return row && toGoods(row);
     },
     async listGoods(tenantId, { offset, limit, categoryId, nameLike }) {
-      let query = db.selectFrom("goods").selectAll().where("tenant_id", "=", tenantId);
-      if (categoryId !== undefined) query = query.where("category_id", "=", categoryId);
-      if (nameLike) query = query.where(nameContains("name", nameLike));
-      const rows = await query.orderBy("sort").orderBy("id").offset(offset).limit(limit).execute();
+      const rows = await goodsWhere(tenantId, { categoryId, nameLike, shelf: "on" }).selectAll().orderBy("sort").orderBy("id").offset(offset).limit(limit).execute();
       return rows.map(toGoods);
+    },
+    async searchGoods(tenantId, { offset, limit, ...filter }) {
+      const rows = await goodsWhere(tenantId, filter).selectAll().orderBy("sort").orderBy("id").offset(offset).limit(limit).execute();
+      const { count } = await goodsWhere(tenantId, filter).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+      return { items: rows.map(toGoods), total: Number(count) };
+    },
+    async createGoods(tenantId, goods, now) {
+      try {
+        const row = await db
+          .insertInto("goods")
+          .values({ ...goodsColumns(goods, now), tenant_id: tenantId, name: goods.name, number_fav: 0, views: 0, created_at: now })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return { id: row.id };
+      } catch (error) {
+        if (isUniqueViolation(error)) return "name-taken";
+        throw error;
+      }
+    },
+    async updateGoods(tenantId, id, goods, now) {
+      try {
+        const updated = await db.updateTable("goods").set({ ...goodsColumns(goods, now), name: goods.name })
+          .where("tenant_id", "=", tenantId).where("id", "=", id).returning("id").executeTakeFirst();
+        return updated ? "updated" : "not-found";
+      } catch (error) {
+        if (isUniqueViolation(error)) return "name-taken";
+        throw error;
+      }
+    },
+    // Favorites and cart lines go with their goods (the schema's ON DELETE
+    // CASCADE): a line of goods that no longer exists could be neither shown
+    // nor bought. To keep a goods' favorites and carts, take it off the shelf.
+    async deleteGoods(tenantId, id) {
+      const deleted = await db.deleteFrom("goods").where("tenant_id", "=", tenantId).where("id", "=", id).returning("id").executeTakeFirst();
+      return deleted !== undefined;
+    },
+    async listCategoriesWithCounts(tenantId) {
+      const rows = await db
+        .selectFrom("categories")
+        .leftJoin("goods", "goods.category_id", "categories.id")
+        .select((eb) => ["categories.id", "categories.name", "categories.sort", eb.fn.count<number>("goods.id").as("goodsCount")])
+        .where("categories.tenant_id", "=", tenantId)
+        .groupBy(["categories.id", "categories.name", "categories.sort"])
+        .orderBy("categories.sort")
+        .orderBy("categories.id")
+        .execute();
+      return rows.map((row) => ({ ...row, goodsCount: Number(row.goodsCount) }));
+    },
+    async createCategory(tenantId, { name, sort }, now) {
+      try {
+        return await db.insertInto("categories").values({ tenant_id: tenantId, name, sort, created_at: now }).returning(["id", "name", "sort"]).executeTakeFirstOrThrow();
+      } catch (error) {
+        if (isUniqueViolation(error)) return "name-taken";
+        throw error;
+      }
+    },
+    async updateCategory(tenantId, id, { name, sort }) {
+      try {
+        const row = await db.updateTable("categories").set({ name, sort }).where("tenant_id", "=", tenantId).where("id", "=", id)
+          .returning(["id", "name", "sort"]).executeTakeFirst();
+        return row ?? "not-found";
+      } catch (error) {
+        if (isUniqueViolation(error)) return "name-taken";
+        throw error;
+      }
+    },
+    async deleteCategory(tenantId, id) {
+      // Checked and deleted in one statement: goods added meanwhile cannot lose their category unnoticed.
+      const deleted = await db
+        .deleteFrom("categories")
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("goods").select("goods.id").where("goods.category_id", "=", id))))
+        .returning("id")
+        .executeTakeFirst();
+      if (deleted) return "deleted";
+      const exists = await db.selectFrom("categories").select("id").where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
+      return exists ? "in-use" : "not-found";
     },
     async countGoodsView(goodsId) {
       await db.updateTable("goods").set((eb) => ({ views: eb("views", "+", 1) })).where("id", "=", goodsId).execute();

@@ -200,6 +200,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0008_goods_shelf": {
+      // On or off the shelf (API Factory's status 0 上架 / 1 下架): off-shelf
+      // goods stay in the console and in carts that hold them, and leave the shop's lists.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("goods").addColumn("on_shelf", "integer", (c) => c.notNull().defaultTo(1)).execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.alterTable("goods").dropColumn("on_shelf").execute();
+      },
+    },
     "0009_operator_totp": {
       // An operator's optional second factor (admin/totp.ts): the secret sealed with
       // WEGATE_SECRET, and the last time step used so a code works only once.

@@ -97,6 +97,8 @@ export interface Database {
     sort: number;
     created_at: number;
     updated_at: number;
+    /** 1 (on the shelf, listed in the shop) or 0; 1 when not given. */
+    on_shelf: Generated<number>;
   };
   favorites: { id: Generated<number>; tenant_id: number; user_id: number; goods_id: number; created_at: number };
   cart_items: {
