@@ -99,6 +99,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }),
   );
   app.decorate("redis", options.redis);
+  app.decorate("rateLimitsConfig", options.rateLimits);
+  app.decorate("wechatTransport", options.wechat);
   app.decorate("draining", false);
   app.decorateRequest("tenant", null as never);
   app.decorateRequest("session", null as never);

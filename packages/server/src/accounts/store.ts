@@ -32,6 +32,8 @@ export interface User extends UserProfile {
   referrerId: number | null;
   ext: Record<string, string>;
   createdAt: number;
+  /** When an operator disabled the user (the console): their logins are refused. */
+  disabledAt: number | null;
 }
 
 export interface NewUser extends Partial<UserProfile> {
@@ -86,6 +88,7 @@ function toUser(row: Selectable<Database["users"]>): User {
     referrerId: row.referrer_id,
     ext,
     createdAt: Number(row.created_at),
+    disabledAt: row.disabled_at === null ? null : Number(row.disabled_at),
   };
 }
 

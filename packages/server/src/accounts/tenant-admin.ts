@@ -99,6 +99,7 @@ export function createTenantAdminStorage(db: Kysely<Database>): TenantAdminStora
         const goods = await removed(trx.deleteFrom("goods").where("tenant_id", "=", tenantId));
         const categories = await removed(trx.deleteFrom("categories").where("tenant_id", "=", tenantId));
         const apps = await removed(trx.deleteFrom("apps").where("tenant_id", "=", tenantId));
+        await trx.deleteFrom("daily_logins").where("tenant_id", "=", tenantId).execute();
         await trx.deleteFrom("tenants").where("id", "=", tenantId).execute();
         return { apps, users, sessions, goods, categories, favorites, cartItems };
       });

@@ -46,7 +46,7 @@ const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
  * Logins, phone binding and uploads spend WeChat calls, money and storage:
  * counted in Redis, they hold across instances.
  */
-const localGroups = new Set<LimitGroup>(["token", "ip"]);
+export const localGroups = new Set<LimitGroup>(["token", "ip"]);
 
 interface CountingStore {
   incr(key: string, callback: (error: Error | null, counted: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;

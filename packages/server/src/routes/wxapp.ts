@@ -34,6 +34,8 @@ export const wxappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function signIn(user: User, sessionKey: string) {
+    // Disabled by an operator (the console), who also ended their sessions: no new one.
+    if (user.disabledAt !== null) throw new ApiError("userDisabled");
     // Keep only the newest session_key (for legacy bindMobile), sealed: it
     // decrypts the user's data, so it is never returned or logged. It is
     // saved with the new session, in one transaction.

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { chinaDay } from "../accounts/china-day";
 import { sessionKeyUpsert } from "../accounts/store";
 import { compiledOnce, type Connection, rowsOf, transaction } from "../storage/compiled";
 import type { Database } from "../storage/schema";
@@ -62,6 +63,12 @@ export function createSessionsStore(connection: Connection): SessionsStore {
   const sessionsOfUser = compiledOnce(connection, (p: { userId: number }) =>
     db.selectFrom("sessions").select(["id", "revoked_at", "expires_at"]).where("user_id", "=", p.userId),
   );
+  // The dashboard's logins per day (daily_logins): the sessions table cannot
+  // tell them, a user's ended sessions are deleted at their next login.
+  const countLogin = compiledOnce(connection, (p: { tenantId: number; day: number }) =>
+    db.insertInto("daily_logins").values({ tenant_id: p.tenantId, day: p.day, logins: 1 })
+      .onConflict((oc) => oc.columns(["tenant_id", "day"]).doUpdateSet((eb) => ({ logins: eb("daily_logins.logins", "+", 1) }))),
+  );
   // Every request behind a token runs this one.
   const sessionsByTokenHash = compiledOnce(connection, (p: { tokenHash: string }) => db.selectFrom("sessions").selectAll().where("token_hash", "=", p.tokenHash));
 
@@ -80,6 +87,8 @@ export function createSessionsStore(connection: Connection): SessionsStore {
           .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
           .map((s) => s.id);
         if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
+        // Last: the tenant's row of the day is locked (PostgreSQL) only until the commit.
+        yield* rowsOf(countLogin.with({ tenantId, day: chinaDay(createdAt) }));
         return toSession(row);
       });
     },

@@ -200,6 +200,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0007_user_disabled": {
+      // An operator can disable a mini program user (the console): their logins are refused.
+      // And logins counted per tenant and China day for the console's dashboard: sessions
+      // themselves cannot tell, a user's ended ones are deleted at their next login.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("users").addColumn("disabled_at", "bigint").execute();
+        await db.schema
+          .createTable("daily_logins")
+          .addColumn("tenant_id", "integer", (c) => c.notNull().references("tenants.id").onDelete("cascade"))
+          .addColumn("day", "integer", (c) => c.notNull())
+          .addColumn("logins", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("daily_logins_pk", ["tenant_id", "day"])
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable("daily_logins").ifExists().execute();
+        await db.schema.alterTable("users").dropColumn("disabled_at").execute();
+      },
+    },
     "0008_goods_shelf": {
       // On or off the shelf (API Factory's status 0 上架 / 1 下架): off-shelf
       // goods stay in the console and in carts that hold them, and leave the shop's lists.

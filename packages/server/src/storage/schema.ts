@@ -21,7 +21,11 @@ export interface Database {
     ext: string;
     created_at: number;
     updated_at: number;
+    /** When an operator disabled the user (logins refused); null: enabled. */
+    disabled_at: number | null;
   };
+  /** Logins (sessions created) per tenant and day; `day` counts days since 1970-01-01 in China time (accounts/china-day.ts). */
+  daily_logins: { tenant_id: number; day: number; logins: number };
   /** Uploaded images (media/store.ts), re-encoded; `hash` is the SHA-256 hex of `bytes`. */
   media_images: {
     tenant_id: number;

@@ -1,3 +1,4 @@
+import { type ConsoleAccountsStore, createConsoleAccountsStore } from "../accounts/admin-queries";
 import { type AccountsStore, createAccountsStore } from "../accounts/store";
 import { createSealedStorage, type SealedStorage } from "../accounts/sealed";
 import { createTenantAdminStorage, type TenantAdminStorage } from "../accounts/tenant-admin";
@@ -20,12 +21,12 @@ export interface Lifecycle {
 
 /**
  * Every store over one database, one per concern: accounts (tenants, apps,
- * users, session_keys, and the operator's verbs on them), sessions, shop
- * (goods, favorites, carts). Each has its own interface, its own kysely
- * implementation for SQLite and PostgreSQL and, where a server keeps one, its
- * own cache wrapper (openStorage).
+ * users, session_keys, and the operator's verbs on them), the console's
+ * reads of users and shops, sessions, shop (goods, favorites, carts). Each
+ * has its own interface, its own kysely implementation for SQLite and
+ * PostgreSQL and, where a server keeps one, its own cache wrapper (openStorage).
  */
-export type Storage = Lifecycle & AccountsStore & TenantAdminStorage & SealedStorage & SessionsStore & ShopStorage;
+export type Storage = Lifecycle & AccountsStore & TenantAdminStorage & ConsoleAccountsStore & SealedStorage & SessionsStore & ShopStorage;
 
 /** The stores over `db`, uncached. */
 export function createStorage(connection: Connection): Storage {
@@ -37,6 +38,7 @@ export function createStorage(connection: Connection): Storage {
     close: () => db.destroy(),
     ...createAccountsStore(connection),
     ...createTenantAdminStorage(db),
+    ...createConsoleAccountsStore(connection),
     ...createSealedStorage(db),
     ...createSessionsStore(connection),
     ...createShopStorage(connection),
