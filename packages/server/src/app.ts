@@ -16,6 +16,7 @@ import { batchReplies } from "./http/reply-batching";
 import { tenantScope } from "./http/tenant-scope";
 import { finiteNumbers, strictRequestSchemas, textStrings } from "./http/validation";
 import type { MediaRoutesOptions } from "./media/routes";
+import { consoleStatic } from "./admin/console-static";
 import { adminRoutes } from "./admin/routes";
 import type { AdminStore } from "./admin/store";
 import { opsRoutes } from "./routes/ops";
@@ -48,8 +49,11 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string[];
   /** Uploads and the stored images (media/); without it there is no /dfs route. */
   media?: MediaRoutesOptions;
-  /** The operator console's API at /admin/api (admin/); without it there is none. publicUrl: PUBLIC_URL, when set. */
-  admin?: { store: AdminStore; publicUrl?: string };
+  /**
+   * The operator console's API at /admin/api and its built app at /admin (admin/); without it there is neither.
+   * publicUrl: PUBLIC_URL, when set; consoleDir: the built console (default CONSOLE_DIR or apps/console/dist).
+   */
+  admin?: { store: AdminStore; publicUrl?: string; consoleDir?: string };
 }
 
 /** TRUST_PROXY=<n>: the nearest n proxies' X-Forwarded-For entries are believed. */
@@ -135,7 +139,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes);
-  if (options.admin) await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, media: options.media, limitRoute });
+  if (options.admin) {
+    await app.register(adminRoutes, { prefix: "/admin/api", ...options.admin, media: options.media, limitRoute });
+    await app.register(consoleStatic, { dir: options.admin.consoleDir });
+  }
   if (options.simulator) await app.register(wechatSimPlugin, { prefix: SIMULATOR_PREFIX, world: options.simulator });
   await app.register(tenantScope, { prefix: "/:subDomain", limitRoute, media: options.media });
   app.server.on("checkExpectation", expectationFailed);

@@ -1,0 +1,25 @@
+import { api, call } from "./api/client";
+import type { Me } from "./api/types";
+import { session } from "./session";
+
+/** GET /me: the session the cookie names, if any (quietly: no session is the ordinary case on the login page). */
+export async function loadSession(): Promise<boolean> {
+  try {
+    session.set(await call<Me>("GET", "/me", { quiet: true }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function login(username: string, password: string): Promise<void> {
+  session.set(await call<Me>("POST", "/login", { body: { username, password }, quiet: true }));
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api.post("/logout");
+  } finally {
+    session.clear();
+  }
+}
