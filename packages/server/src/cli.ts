@@ -217,10 +217,11 @@ async function secret(args: string[]) {
       );
     }
     await ensureKeyCheck(storage, box);
-    const resealed = counts.appSecrets + counts.sessionKeys + counts.meta;
+    const resealed = counts.appSecrets + counts.sessionKeys + counts.meta + counts.totpSecrets;
     console.log(
       `re-sealed with WEGATE_SECRET: ${plural(counts.appSecrets, "app secret")}, ${plural(counts.sessionKeys, "session_key")}, ` +
-        `${plural(counts.meta, "key check", "key checks")}; ${plural(counts.unchanged, "value")} already sealed with it`,
+        `${plural(counts.meta, "key check", "key checks")}${counts.totpSecrets ? `, ${plural(counts.totpSecrets, "operator TOTP secret")}` : ""}; ` +
+        `${plural(counts.unchanged, "value")} already sealed with it`,
     );
     if (config.previousSecret) {
       console.log("Every server now needs only WEGATE_SECRET: unset WEGATE_SECRET_PREVIOUS and restart them.");

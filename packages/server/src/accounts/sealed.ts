@@ -5,10 +5,17 @@ import type { Database } from "../storage/schema";
 export type SealedPlace =
   | { kind: "app secret"; appid: string }
   | { kind: "session_key"; userId: number }
+  | { kind: "operator TOTP secret"; username: string }
   | { kind: "meta"; name: string };
 
 export const describePlace = (place: SealedPlace) =>
-  place.kind === "app secret" ? `the app secret of ${place.appid}` : place.kind === "session_key" ? `the session_key of user ${place.userId}` : `meta "${place.name}"`;
+  place.kind === "app secret"
+    ? `the app secret of ${place.appid}`
+    : place.kind === "session_key"
+      ? `the session_key of user ${place.userId}`
+      : place.kind === "operator TOTP secret"
+        ? `the TOTP secret of operator ${place.username}`
+        : `meta "${place.name}"`;
 
 /** The meta row holding a value sealed with the database's key (key-check.ts). */
 export const KEY_CHECK_META = "key_check";
@@ -28,6 +35,8 @@ export interface ResealCounts {
   appSecrets: number;
   sessionKeys: number;
   meta: number;
+  /** Console operators' second factors (admin/totp.ts). */
+  totpSecrets: number;
   /** Already sealed with the current key: left as they were. */
   unchanged: number;
 }
@@ -39,8 +48,9 @@ export interface SealedStorage {
   putMetaIfAbsent(name: string, value: string): Promise<string>;
   /**
    * A few sealed values to try a key on: every app secret (few, and a
-   * tenant's requests fail on any one of them) and the session_keys of the
-   * first and last user that has one.
+   * tenant's requests fail on any one of them), every operator's TOTP secret
+   * (as few, and its logins fail on it) and the session_keys of the first and
+   * last user that has one.
    */
   sealedSamples(): Promise<Array<{ place: SealedPlace; sealed: string }>>;
   /**
@@ -66,8 +76,10 @@ export function createSealedStorage(db: Kysely<Database>): SealedStorage {
       const first = await db.selectFrom("wechat_sessions").select(["user_id", "session_key_enc"]).orderBy("user_id", "asc").limit(1).executeTakeFirst();
       const last = await db.selectFrom("wechat_sessions").select(["user_id", "session_key_enc"]).orderBy("user_id", "desc").limit(1).executeTakeFirst();
       const sessionKeys = [first, last].filter((row, i, rows) => row && rows.findIndex((r) => r?.user_id === row.user_id) === i);
+      const totp = await db.selectFrom("operators").select(["username", "totp_secret_enc"]).where("totp_secret_enc", "is not", null).orderBy("id").execute();
       return [
         ...apps.map((a) => ({ place: { kind: "app secret", appid: a.appid } as const, sealed: a.secret_enc })),
+        ...totp.map((o) => ({ place: { kind: "operator TOTP secret", username: o.username } as const, sealed: o.totp_secret_enc! })),
         ...sessionKeys.map((s) => ({ place: { kind: "session_key", userId: s!.user_id } as const, sealed: s!.session_key_enc })),
       ];
     },
@@ -76,6 +88,7 @@ export function createSealedStorage(db: Kysely<Database>): SealedStorage {
         const apps = await trx.selectFrom("apps").select(["id", "appid", "secret_enc"]).orderBy("id").execute();
         const keys = await trx.selectFrom("wechat_sessions").select(["user_id", "session_key_enc"]).orderBy("user_id").execute();
         const meta = await trx.selectFrom("meta").select(["name", "value"]).where("name", "in", SEALED_META).execute();
+        const operators = await trx.selectFrom("operators").select(["id", "username", "totp_secret_enc"]).where("totp_secret_enc", "is not", null).orderBy("id").execute();
 
         // Every value first, then the writes: one that does not open stops it all before anything changed.
         const failed: SealedPlace[] = [];
@@ -94,9 +107,10 @@ export function createSealedStorage(db: Kysely<Database>): SealedStorage {
         const appPlan = plan(apps, (a) => a.secret_enc, (a) => ({ kind: "app secret", appid: a.appid }));
         const keyPlan = plan(keys, (k) => k.session_key_enc, (k) => ({ kind: "session_key", userId: k.user_id }));
         const metaPlan = plan(meta, (m) => m.value, (m) => ({ kind: "meta", name: m.name }));
+        const totpPlan = plan(operators, (o) => o.totp_secret_enc!, (o) => ({ kind: "operator TOTP secret", username: o.username }));
         if (failed.length > 0) throw new ResealError(failed);
 
-        const counts: ResealCounts = { appSecrets: 0, sessionKeys: 0, meta: 0, unchanged };
+        const counts: ResealCounts = { appSecrets: 0, sessionKeys: 0, meta: 0, totpSecrets: 0, unchanged };
         // Each update names the value it replaces: a session_key a login wrote
         // since the read above is newer than ours and stays.
         for (const { row, resealed } of appPlan) {
@@ -113,6 +127,11 @@ export function createSealedStorage(db: Kysely<Database>): SealedStorage {
           const { numUpdatedRows } = await trx.updateTable("meta").set({ value: resealed })
             .where("name", "=", row.name).where("value", "=", row.value).executeTakeFirst();
           counts.meta += Number(numUpdatedRows);
+        }
+        for (const { row, resealed } of totpPlan) {
+          const { numUpdatedRows } = await trx.updateTable("operators").set({ totp_secret_enc: resealed })
+            .where("id", "=", row.id).where("totp_secret_enc", "=", row.totp_secret_enc).executeTakeFirst();
+          counts.totpSecrets += Number(numUpdatedRows);
         }
         return counts;
       });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Secret, TOTP } from "otpauth";
 import { randomBytes } from "../random";
+import { createSecretBox } from "../secret-box";
 import { type Harness, startHarness } from "../testing/harness";
 import { testDatabases } from "../testing/databases";
 import { hashPassword } from "./password";
@@ -176,6 +177,24 @@ for (const database of testDatabases()) {
       assert.equal(otherKey.out, "", "no secret printed");
       assert.equal((await h.admin.findOperator("ivy"))!.totpSecretEnc, null, "nothing was changed");
       assert.equal((await login("ivy")).body.code, 0);
+    });
+
+    // Last: the harness's server keeps the old key, so nothing after this logs in.
+    test("wegate secret rotate re-seals the operators' TOTP secrets with the new key", async () => {
+      await addOperator("kim");
+      const secret = enable("kim");
+      const newKey = randomBytes(32);
+      const rotate = spawnSync(process.execPath, ["--import", tsx, cliPath, "secret", "rotate"], {
+        env: { ...env, WEGATE_SECRET: newKey.toString("base64"), WEGATE_SECRET_PREVIOUS: key.toString("base64") },
+        encoding: "utf8",
+        cwd: dir,
+        timeout: 60_000,
+      });
+      assert.equal(rotate.status, 0, rotate.stderr);
+      const operators = (await h.admin.listOperators()).filter((o) => o.totpSecretEnc !== null);
+      assert.match(rotate.stdout, new RegExp(`, ${operators.length} operator TOTP secrets; `));
+      const kim = (await h.admin.findOperator("kim"))!.totpSecretEnc!;
+      assert.equal(createSecretBox(newKey).open(kim), secret, "the new key alone opens it");
     });
   });
 }

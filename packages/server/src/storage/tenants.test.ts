@@ -194,15 +194,15 @@ for (const backend of backends) {
         assert.equal(await db.findSessionKey(userIds[0]), before, "rolled back: still under the old key");
         await db.saveSessionKey(strangerUser.id, oldBox.seal("sk-z"), now);
 
-        assert.deepEqual(await db.resealAll(rotating.reseal), { appSecrets: 1, sessionKeys: 4, meta: 1, unchanged: 1 });
+        assert.deepEqual(await db.resealAll(rotating.reseal), { appSecrets: 1, sessionKeys: 4, meta: 1, totpSecrets: 0, unchanged: 1 });
         const [app1, app2] = await db.listApps(tenant.id);
         assert.equal(newBox.open(app1.secretEnc), "secret-1");
         assert.equal(newBox.open(app2.secretEnc), "secret-2");
         for (const [i, id] of userIds.entries()) assert.equal(newBox.open((await db.findSessionKey(id))!), `sk-${"abc"[i]}`);
         assert.equal(newBox.open((await db.getMeta("key_check"))!), "check");
 
-        assert.deepEqual(await db.resealAll(rotating.reseal), { appSecrets: 0, sessionKeys: 0, meta: 0, unchanged: 7 }, "idempotent");
-        assert.deepEqual(await db.resealAll(newBox.reseal), { appSecrets: 0, sessionKeys: 0, meta: 0, unchanged: 7 }, "the new key alone opens all");
+        assert.deepEqual(await db.resealAll(rotating.reseal), { appSecrets: 0, sessionKeys: 0, meta: 0, totpSecrets: 0, unchanged: 7 }, "idempotent");
+        assert.deepEqual(await db.resealAll(newBox.reseal), { appSecrets: 0, sessionKeys: 0, meta: 0, totpSecrets: 0, unchanged: 7 }, "the new key alone opens all");
       });
     });
   });
