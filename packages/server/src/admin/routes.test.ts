@@ -36,6 +36,16 @@ const ROUTES: Array<{ method: "GET" | "POST" | "PUT" | "DELETE"; path: string; b
   { method: "PUT", path: "/admin/api/categories/1", body: { tenant: "shop-a", name: "x", sort: 0 } },
   { method: "DELETE", path: "/admin/api/categories/1?tenant=shop-a" },
   { method: "POST", path: "/admin/api/pictures?tenant=shop-a" },
+  { method: "GET", path: "/admin/api/users?tenant=shop-a" },
+  { method: "GET", path: "/admin/api/users/1?tenant=shop-a" },
+  { method: "POST", path: "/admin/api/users/1/sessions/1/revoke", body: { tenant: "shop-a" } },
+  { method: "POST", path: "/admin/api/users/1/disable", body: { tenant: "shop-a" } },
+  { method: "POST", path: "/admin/api/users/1/enable", body: { tenant: "shop-a" } },
+  { method: "GET", path: "/admin/api/dashboard" },
+  { method: "POST", path: "/admin/api/tenants", body: { subDomain: "shop-z" } },
+  { method: "POST", path: "/admin/api/tenants/shop-a/apps", body: { appid: "wxa000000000000001", secret: "0".repeat(32) } },
+  { method: "POST", path: "/admin/api/tenants/shop-a/apps/wxa000000000000001/check" },
+  { method: "GET", path: "/admin/api/settings/rate-limits" },
 ];
 
 for (const database of testDatabases()) {
@@ -135,7 +145,7 @@ for (const database of testDatabases()) {
 
     test("every route but login answers 401 without a live session", async () => {
       const documented = Object.keys((h.app.swagger() as { paths: Record<string, unknown> }).paths).filter((p) => p.startsWith("/admin/api/") && p !== "/admin/api/login");
-      assert.deepEqual(documented.map((p) => p.replace("{uid}", "1").replace("{id}", "1")).sort(), [...new Set(ROUTES.map((r) => r.path.split("?")[0]))].sort());
+      assert.deepEqual(documented.map((p) => p.replace("{uid}", "1").replace("{id}", "1").replace("{sessionId}", "1").replace("{subDomain}", "shop-a").replace("{appid}", "wxa000000000000001")).sort(), [...new Set(ROUTES.map((r) => r.path.split("?")[0]))].sort());
       const stale = await login("root");
       h.clock.advance(ADMIN_IDLE_MS);
       const noSession = [undefined, "wegate_admin=", "wegate_admin=not-a-token", `wegate_admin=${"A".repeat(43)}`, stale.cookie];

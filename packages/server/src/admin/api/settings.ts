@@ -27,7 +27,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const config = app.rateLimitsConfig;
       if (!config) return ok([]);
       // As http/limits.ts applies them: adminLogin has its default when not set.
-      const limits = { adminLogin: DEFAULT_RATE_LIMITS.adminLogin, ...config };
+      const limits = { ...config, adminLogin: config.adminLogin ?? DEFAULT_RATE_LIMITS.adminLogin };
       return ok(
         (Object.keys(limits) as LimitGroup[]).map((group) => ({
           group,
