@@ -83,7 +83,7 @@ async function main() {
   const server = consoleServer();
   const chromium = await launchChromium();
   try {
-    const added = server.cli(["admin", "add", OPERATOR.username], `${OPERATOR.password}\n`);
+    const added = await server.cli(["admin", "add", OPERATOR.username], `${OPERATOR.password}\n`);
     if (added.status !== 0) throw new Error(added.err);
     await server.serve();
     const page = await chromium.context.newPage();

@@ -4,7 +4,7 @@
  * /admin. Operators and a second tenant are made with the real CLI before it
  * starts, as an operator of a new install would.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +24,8 @@ export interface ConsoleServer {
   url: string;
   /** The demo tenant, served by the embedded simulator's mini program. */
   tenant: string;
-  /** Runs `wegate <args>` on the same database, `input` on its stdin. */
-  cli(args: string[], input?: string): CliResult;
+  /** Runs `wegate <args>` on the same database, `input` on its stdin (killed after a minute). */
+  cli(args: string[], input?: string): Promise<CliResult>;
   /** Starts the server (after the CLI has set things up). */
   serve(): Promise<void>;
   /** A mini program user of the demo tenant logged in through the simulator: their token. */
@@ -60,8 +60,17 @@ export function consoleServer(): ConsoleServer {
     },
     tenant,
     cli(args, input) {
-      const result = spawnSync(process.execPath, ["--import", tsx, cli, ...args], { env, cwd: dir, input: input ?? "", encoding: "utf8", timeout: 60_000 });
-      return { status: result.status, out: result.stdout, err: result.stderr };
+      // Not spawnSync: commands that do not depend on each other run side by side.
+      const child = spawn(process.execPath, ["--import", tsx, cli, ...args], { env, cwd: dir, timeout: 60_000 });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk) => (out += chunk));
+      child.stderr.on("data", (chunk) => (err += chunk));
+      child.stdin.end(input ?? "");
+      return new Promise((resolve, reject) => {
+        child.once("error", reject);
+        child.once("close", (status) => resolve({ status, out, err }));
+      });
     },
     async serve() {
       serving = await startServing(["--import", tsx, cli, "serve"], { cwd: dir, env: { ...env, PORT: "0" } });
