@@ -47,7 +47,7 @@ for (const database of testDatabases()) {
 
     test("operators: added once per name, found with their tenant, listed, removed", async () => {
       const root = await store.addOperator({ username: "root", passwordHash: "h1", tenantId: null }, now);
-      assert.deepEqual({ ...root, id: 0 }, { id: 0, username: "root", passwordHash: "h1", tenantId: null, tenant: null, createdAt: now, failedLogins: 0, lockedUntil: null, disabled: false });
+      assert.deepEqual({ ...root, id: 0 }, { id: 0, username: "root", passwordHash: "h1", tenantId: null, tenant: null, createdAt: now, failedLogins: 0, lockedUntil: null, disabled: false, totpSecretEnc: null });
       await store.addOperator({ username: "alice", passwordHash: "h2", tenantId: tenantA }, now);
       await assert.rejects(store.addOperator({ username: "alice", passwordHash: "h3", tenantId: null }, now), OperatorTakenError);
       assert.equal((await store.findOperator("alice"))?.tenant, "tenant-a");
@@ -98,6 +98,28 @@ for (const database of testDatabases()) {
 
       assert.equal(await store.removeOperator("carol"), true);
       assert.equal(await store.findAdminSession("hash-carol-2"), undefined, "an operator's sessions go with it");
+    });
+
+    test("TOTP: on (ending sessions) and off; each time step taken once, after the last, even by parallel logins", async () => {
+      const tom = await store.addOperator({ username: "tom", passwordHash: "h", tenantId: null }, now);
+      const session = await store.createAdminSession({ operatorId: tom.id, tokenHash: "hash-tom", csrfToken: "csrf", createdAt: now, expiresAt: now + 1000 });
+      assert.equal(await store.useTotpStep(tom.id, 5), false, "no step is taken while TOTP is off");
+      assert.equal(await store.setTotp("tom", "sealed-1", now + 1), true);
+      assert.equal(await store.setTotp("nobody", "sealed-1", now + 1), false);
+      assert.equal((await store.findOperator("tom"))?.totpSecretEnc, "sealed-1");
+      assert.equal((await store.findAdminSession("hash-tom"))?.session.revokedAt, now + 1, "sessions opened without the second factor end");
+      assert.equal(session.revokedAt, null);
+
+      const parallel = await Promise.all(Array.from({ length: 8 }, () => store.useTotpStep(tom.id, 100)));
+      assert.equal(parallel.filter(Boolean).length, 1, "one of eight parallel uses of a step wins");
+      assert.equal(await store.useTotpStep(tom.id, 99), false, "an earlier step");
+      assert.equal(await store.useTotpStep(tom.id, 101), true);
+
+      // A new secret starts afresh: its steps are not compared with the old one's.
+      await store.setTotp("tom", "sealed-2", now + 2);
+      assert.equal(await store.useTotpStep(tom.id, 50), true);
+      await store.setTotp("tom", null, now + 3);
+      assert.equal((await store.findOperator("tom"))?.totpSecretEnc, null);
     });
 
     test("audit log: newest first, by tenant when asked, kept after its operator is removed", async () => {
