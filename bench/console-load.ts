@@ -9,14 +9,15 @@
  *   BENCH_LOADS=9 npm run bench:console
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { extname, join, relative } from "node:path";
+import { extname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../e2e/console/browser";
 import { consoleServer } from "../e2e/console/serve";
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
-const DIST = join(import.meta.dirname, "..", "apps", "console", "dist");
+// CONSOLE_DIR: the server serves the console from there too (packages/server/src/admin/console-static.ts).
+const DIST = process.env.CONSOLE_DIR ? resolve(process.env.CONSOLE_DIR) : join(import.meta.dirname, "..", "apps", "console", "dist");
 const OPERATOR = { username: "bench", password: "bench-passw0rd" };
 
 function files(dir: string): string[] {
