@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { compiledOnce, type Connection } from "../storage/compiled";
+import { batchedCartAdds, type CartAdd } from "./cart-adds";
 import type { Database } from "../storage/schema";
 
 /** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
@@ -261,6 +262,9 @@ export function createShopStorage(connection: Connection): ShopStorage {
       .returning(["id", "number"]),
   );
 
+  const addOneAlone = async (add: CartAdd) => (await addLine(add))[0];
+  const addOne = connection.dialect === "postgres" ? batchedCartAdds(db, addOneAlone) : addOneAlone;
+
   /** Ids that are all in the user's cart, checked and changed in one transaction. */
   async function withOwnLines(userId: number, lineIds: number[], change: (trx: Kysely<Database>) => Promise<unknown>) {
     const unique = [...new Set(lineIds)];
@@ -464,10 +468,7 @@ export function createShopStorage(connection: Connection): ShopStorage {
         },
       }));
     },
-    async addToCart(tenantId, userId, line, now) {
-      const [row] = await addLine({ tenantId, userId, goodsId: line.goodsId, skuKey: line.skuKey, number: line.number, now, max: line.max });
-      return row;
-    },
+    addToCart: (tenantId, userId, line, now) => addOne({ tenantId, userId, ...line, now }),
     async setCartNumber(userId, lineId, number, now) {
       await db.updateTable("cart_items").set({ number, updated_at: now }).where("user_id", "=", userId).where("id", "=", lineId).execute();
     },
