@@ -13,7 +13,7 @@ export const ADMIN_USAGE = `  wegate admin add <username> [--tenant <subDomain>]
                                                           add a console operator (of every tenant, or of one with
                                                           --tenant); the password is read from stdin (asked twice
                                                           on a terminal, one line when piped), 10+ characters
-  wegate admin list                                       list operators, their tenant and whether locked
+  wegate admin list                                       list operators, their tenant, whether TOTP is on, locked
   wegate admin remove <username>                          delete an operator (its console sessions end)
   wegate admin passwd <username>                          set a new password (read as for add); unlocks the
                                                           account and ends its console sessions
