@@ -157,6 +157,13 @@ for (const database of testDatabases()) {
       }
     });
 
+    test("without a session, a request with bad parameters answers 401 too (nothing about the parameters is said)", async () => {
+      for (const [method, path, body] of [["GET", "/admin/api/goods?tenant=&page=-1", undefined], ["POST", "/admin/api/goods", { name: 7 }], ["GET", "/admin/api/users/not-a-uid"]] as const) {
+        const answer = await call(method, path, { body });
+        assert.deepEqual([path, answer.status, answer.body.code], [path, 401, 60001]);
+      }
+    });
+
     test("a session ends after 30 idle minutes and 12 hours after login, however used", async () => {
       const { cookie } = await login("root");
       const idleLimit = ADMIN_IDLE_MS - 60_000;

@@ -46,8 +46,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.addHook("onRequest", async (request) => {
     if (isStateChanging(request)) checkOrigin(request, ownOrigins);
   });
-  // Every route but login needs the session (opted out by `config.adminPublic`).
-  app.addHook("preHandler", async (request) => {
+  // Every route but login needs the session (opted out by `config.adminPublic`),
+  // checked before the parameters: without one, every request answers 401.
+  app.addHook("preValidation", async (request) => {
     if (request.routeOptions.config.adminPublic) return;
     await authenticate(request, store, app.clock());
   });
