@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Change, ChangeFeed } from "./changes";
 
+/** One publish carries the changes an instance made in one turn of its event loop. */
 interface Message {
   from: string;
-  change: Change;
+  changes: Change[];
 }
 
 /**
@@ -26,7 +27,7 @@ const channelOf = (prefix: string | undefined) => `${prefix ?? "wegate:"}changes
  * writes (a goods import, a tenant removed) go around the instances' caches.
  */
 export async function announceEverything(redis: Redis, options: { prefix?: string } = {}): Promise<void> {
-  await redis.publish(channelOf(options.prefix), JSON.stringify({ from: "cli", change: { kind: "everything" } } satisfies Message));
+  await redis.publish(channelOf(options.prefix), JSON.stringify({ from: "cli", changes: [{ kind: "everything" }] } satisfies Message));
 }
 
 export function redisChangeFeed(redis: Redis, options: { prefix?: string; onError?: (error: Error) => void } = {}): ChangeFeed {
@@ -64,8 +65,20 @@ export function redisChangeFeed(redis: Redis, options: { prefix?: string; onErro
     } catch {
       return;
     }
-    if (message.from !== me) emit(message.change);
+    if (message.from === me || !Array.isArray(message.changes)) return;
+    for (const change of message.changes) emit(change);
   });
+
+  let unsent: Change[] = [];
+  const sendUnsent = () => {
+    const changes = unsent;
+    unsent = [];
+    // Not awaited: the changes are already committed, and Redis sends the
+    // message before the answers that follow reach their clients. A failed
+    // publish means Redis is down, and then the other instances are not
+    // hearing either (their subscriber connections are down too).
+    redis.publish(channel, JSON.stringify({ from: me, changes } satisfies Message)).catch((error: Error) => options.onError?.(error));
+  };
 
   return {
     listen(listener) {
@@ -77,11 +90,13 @@ export function redisChangeFeed(redis: Redis, options: { prefix?: string; onErro
     },
     emit,
     publish(change) {
-      // Not awaited: the change is already committed, and Redis sends the
-      // message before the answer that follows reaches the client. A failed
-      // publish means Redis is down, and then the other instances are not
-      // hearing either (their subscriber connections are down too).
-      redis.publish(channel, JSON.stringify({ from: me, change } satisfies Message)).catch((error: Error) => options.onError?.(error));
+      // Sent at the end of this turn of the event loop with the turn's other
+      // changes: under load a publish per write costs a socket write each.
+      // The turn's replies are written in the same phase of the loop
+      // (batchReplies waits for setImmediate too), so an answer goes out at
+      // most microseconds before the other instances are told.
+      if (unsent.length === 0) setImmediate(sendUnsent);
+      unsent.push(change);
     },
     async close() {
       listeners.clear();
