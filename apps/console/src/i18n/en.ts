@@ -160,6 +160,7 @@ export const en: typeof zh = {
     whereRedis: "Redis (across instances)",
     whereProcess: "This process",
     noApps: "No app yet",
+    noLimits: "No rate limits (RATE_LIMITS=off)",
   },
   audit: {
     at: "Time",

@@ -158,6 +158,7 @@ export const zh = {
     whereRedis: "Redis（跨实例）",
     whereProcess: "本进程",
     noApps: "尚无小程序",
+    noLimits: "未启用限流（RATE_LIMITS=off）",
   },
   audit: {
     at: "时间",
