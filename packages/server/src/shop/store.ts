@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { compiledOnce, type Connection } from "../storage/compiled";
-import { batchedCartAdds, type CartAdd } from "./cart-adds";
+import { batchedByUser, batchedCartAdds, type CartAdd } from "./batched";
 import type { Database } from "../storage/schema";
 
 /** A goods' choosable option (颜色, 尺码) and its values; ids are unique within the goods. */
@@ -227,26 +227,27 @@ export function createShopStorage(connection: Connection): ShopStorage {
   const goodsById = compiledOnce(connection, (p: { tenantId: number; id: number }) =>
     db.selectFrom("goods").selectAll().where("tenant_id", "=", p.tenantId).where("id", "=", p.id),
   );
-  const cartRows = compiledOnce(connection, (p: { userId: number }) =>
-    db
-      .selectFrom("cart_items")
-      .innerJoin("goods", "goods.id", "cart_items.goods_id")
-      .select([
-        "cart_items.id",
-        "cart_items.goods_id",
-        "cart_items.sku_key",
-        "cart_items.number",
-        "cart_items.selected",
-        "goods.name",
-        "goods.pics",
-        "goods.price",
-        "goods.stock",
-        "goods.options",
-      ])
-      .where("cart_items.user_id", "=", p.userId)
-      .orderBy("cart_items.id"),
-  );
-
+  const cartColumns = (query: ReturnType<typeof cartItemsWithGoods>) =>
+    query.select([
+      "cart_items.id",
+      "cart_items.user_id",
+      "cart_items.goods_id",
+      "cart_items.sku_key",
+      "cart_items.number",
+      "cart_items.selected",
+      "goods.name",
+      "goods.pics",
+      "goods.price",
+      "goods.stock",
+      "goods.options",
+    ]);
+  const cartItemsWithGoods = () => db.selectFrom("cart_items").innerJoin("goods", "goods.id", "cart_items.goods_id");
+  const cartRows = compiledOnce(connection, (p: { userId: number }) => cartColumns(cartItemsWithGoods()).where("cart_items.user_id", "=", p.userId).orderBy("cart_items.id"));
+  // PostgreSQL: the carts read in one turn of the event loop, in one query (see batched.ts for why).
+  const rowsOfCart =
+    connection.dialect === "postgres"
+      ? batchedByUser((userIds) => cartColumns(cartItemsWithGoods()).where(sql<boolean>`cart_items.user_id = any(${userIds}::int[])`).orderBy("cart_items.id").execute())
+      : (userId: number) => cartRows({ userId });
   // One upsert: parallel adds to one line serialize on its unique key, and the
   // WHERE keeps the sum within `max` without a read-then-write race.
   const addLine = compiledOnce(connection, (p: { tenantId: number; userId: number; goodsId: number; skuKey: string; number: number; now: number; max: number }) =>
@@ -452,7 +453,7 @@ export function createShopStorage(connection: Connection): ShopStorage {
     },
 
     async cartLines(userId) {
-      const rows = await cartRows({ userId });
+      const rows = await rowsOfCart(userId);
       return rows.map((row) => ({
         id: row.id,
         goodsId: row.goods_id,

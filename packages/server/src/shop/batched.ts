@@ -85,3 +85,25 @@ function rounds(adds: readonly CartAdd[]): number[][] {
   });
   return result;
 }
+
+/**
+ * A read per user, all those asked in one turn of the event loop in one
+ * query (`read` gets the users and answers their rows together, each row
+ * naming its user_id); on PostgreSQL, for the same reason as the adds.
+ */
+export function batchedByUser<Row extends { user_id: number }>(read: (userIds: number[]) => Promise<Row[]>): (userId: number) => Promise<Row[]> {
+  const loader = new DataLoader<number, Row[]>(
+    async (userIds) => {
+      const rows = await read([...new Set(userIds)]);
+      const byUser = new Map<number, Row[]>();
+      for (const row of rows) {
+        const own = byUser.get(row.user_id);
+        if (own) own.push(row);
+        else byUser.set(row.user_id, [row]);
+      }
+      return userIds.map((userId) => byUser.get(userId) ?? []);
+    },
+    { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+  );
+  return (userId) => loader.load(userId);
+}

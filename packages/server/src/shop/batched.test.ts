@@ -2,7 +2,8 @@
  * Cart adds asked together (PostgreSQL runs a turn's adds as one statement,
  * shop/cart-adds.ts): each answer is its own line's, the same line asked
  * twice adds twice, a line past its max changes nothing, and a failing add
- * fails alone. The same tests on SQLite, which adds one by one.
+ * fails alone; carts read together each get their own lines. The same tests
+ * on SQLite, which adds and reads one by one.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -82,6 +83,17 @@ for (const database of testDatabases()) {
       assert.equal(results[1].status, "rejected");
       assert.equal(results[2].status, "fulfilled");
       assert.deepEqual((await storage.cartLines(users[2])).map((l) => [l.goodsId, l.number]).sort(), [[mug, 1], [shirt, 2]].sort());
+    });
+
+    test("carts read in one turn each get their own lines, in line order; an empty cart is empty", async () => {
+      const nobody = 99_999;
+      const [first, second, third, none, firstAgain] = await Promise.all([...users, nobody, users[0]].map((userId) => storage.cartLines(userId)));
+      const shape = (lines: typeof first) => lines.map((l) => [l.goodsId, l.skuKey, l.number, l.goods.name]);
+      assert.deepEqual(shape(first), [[mug, "", 6, "mug"], [shirt, "", 1, "shirt"], [mug, "1:2", 1, "mug"]]);
+      assert.deepEqual(shape(second), [[mug, "", 3, "mug"]]);
+      assert.deepEqual(shape(third), [[mug, "", 1, "mug"], [shirt, "", 2, "shirt"]]);
+      assert.deepEqual(none, []);
+      assert.deepEqual(shape(firstAgain), shape(first));
     });
 
     test("many parallel adds to one line never pass its max", async () => {
