@@ -43,8 +43,10 @@ interface CallOptions {
   query?: Query;
   /** JSON body, or a FormData (multipart: the browser sets its boundary). */
   body?: unknown;
-  /** Leave showing the error to the caller (the login form shows it under the fields). */
+  /** Leave showing the error to the caller (a page shows it in place of its data). */
   quiet?: boolean;
+  /** Login and the first /me: "not logged in" is their ordinary answer, not a session that ended. */
+  beforeLogin?: boolean;
 }
 
 /**
@@ -72,9 +74,10 @@ export async function call<T>(method: string, path: string, options: CallOptions
   }
   if (envelope.code === 0) return envelope.data as T;
   const failure = new ApiFailure(envelope.code, status, envelope.msg);
-  // A quiet call (login, /me on start) handles "not logged in" itself; any other one goes to the login page.
-  if (envelope.code === NOT_LOGGED_IN && !options.quiet) {
+  // The session ended (idle, expired, revoked, logged out in another tab): to the login page, back here after.
+  if (envelope.code === NOT_LOGGED_IN && !options.beforeLogin) {
     session.clear();
+    ElMessage.warning({ message: envelope.msg, grouping: true });
     const here = router.currentRoute.value;
     if (here.name !== "login") await router.replace({ name: "login", query: { next: here.fullPath } });
     throw failure;
