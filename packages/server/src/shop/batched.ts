@@ -66,10 +66,7 @@ export function batchedCartAdds(db: Kysely<Database>, addOne: AddOne): AddOne {
     return new Map(rows.map((row) => [lineKey({ userId: row.user_id, goodsId: row.goods_id, skuKey: row.sku_key }), { id: row.id, number: row.number }]));
   }
 
-  // Batches collect until the loop's check phase: a turn's requests reach
-  // their cart add in separate microtask runs, which DataLoader's default
-  // (the end of the current one) would batch one by one.
-  const loader = new DataLoader<CartAdd, CartAdded>(addAll, { cache: false, batchScheduleFn: (run) => setImmediate(run) });
+  const loader = turnLoader(addAll);
   return (add) => loader.load(add);
 }
 
@@ -92,7 +89,7 @@ function rounds(adds: readonly CartAdd[]): number[][] {
  * naming its user_id); on PostgreSQL, for the same reason as the adds.
  */
 export function batchedByUser<Row extends { user_id: number }>(read: (userIds: number[]) => Promise<Row[]>): (userId: number) => Promise<Row[]> {
-  const loader = new DataLoader<number, Row[]>(
+  const loader = turnLoader<number, Row[]>(
     async (userIds) => {
       const rows = await read([...new Set(userIds)]);
       const byUser = new Map<number, Row[]>();
@@ -103,7 +100,44 @@ export function batchedByUser<Row extends { user_id: number }>(read: (userIds: n
       }
       return userIds.map((userId) => byUser.get(userId) ?? []);
     },
-    { cache: false, batchScheduleFn: (run) => setImmediate(run) },
   );
   return (userId) => loader.load(userId);
+}
+
+/** Batches of one loader running at once, at most: while they run, the next batch grows. */
+const MAX_BATCHES_RUNNING = 2;
+
+/**
+ * A DataLoader (no cache: every load is asked of the database) whose batch
+ * holds every load asked until the loop's check phase (a turn's requests
+ * reach their query in separate microtask runs, which DataLoader's default
+ * would batch one by one), and while MAX_BATCHES_RUNNING batches are running,
+ * until one of them ends: under load the batches grow instead of the queries.
+ */
+function turnLoader<K, V>(run: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return new DataLoader<K, V>(
+    async (keys) => {
+      try {
+        return await run(keys);
+      } finally {
+        // The slot passes to the batch waiting longest, if any.
+        const next = waiting.shift();
+        if (next) setImmediate(next);
+        else running--;
+      }
+    },
+    {
+      cache: false,
+      batchScheduleFn: (dispatch) => {
+        if (running < MAX_BATCHES_RUNNING) {
+          running++;
+          setImmediate(dispatch);
+        } else {
+          waiting.push(dispatch);
+        }
+      },
+    },
+  );
 }
