@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import vue from "@vitejs/plugin-vue";
 import Components from "unplugin-vue-components/vite";
 import { ElementPlusResolver } from "unplugin-vue-components/resolvers";
+import { compression } from "vite-plugin-compression2";
 
 /**
  * Vue and its router and i18n in a chunk of their own: used whole by every
@@ -22,6 +23,8 @@ export default defineConfig({
     vue(),
     // Element Plus components (and their styles) are imported where a template uses them, not all of them.
     Components({ resolvers: [ElementPlusResolver()], dts: false }),
+    // .br and .gz beside each file, made once here: the server sends them as they are (preCompressed), no compression per request.
+    compression({ algorithms: ["brotliCompress", "gzip"], threshold: 1024, logLevel: "silent" }),
   ],
   server: {
     // `npm run dev -w @wegate/console` against a wegate running on its default port.

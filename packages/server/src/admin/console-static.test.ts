@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { type Harness, startHarness } from "../testing/harness";
 import { defaultConsoleDir } from "./console-static";
@@ -16,13 +17,22 @@ function fakeBuild(): string {
   mkdirSync(join(dir, "assets"));
   writeFileSync(join(dir, "index.html"), INDEX);
   writeFileSync(join(dir, "assets", "index-Ab12Cd34.js"), SCRIPT);
+  // vite-plugin-compression2 leaves one beside each larger file.
+  writeFileSync(join(dir, "assets", "index-Ab12Cd34.js.gz"), gzipSync(SCRIPT));
   writeFileSync(join(dir, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
   return dir;
 }
 
 async function get(h: Harness, path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${h.url}${path}`, { headers });
-  return { status: response.status, type: response.headers.get("content-type") ?? "", cache: response.headers.get("cache-control"), text: await response.text() };
+  // fetch asks for gzip itself and unpacks it: what came over the wire is in `encoding`.
+  const response = await fetch(`${h.url}${path}`, { headers: { "accept-encoding": "identity", ...headers } });
+  return {
+    status: response.status,
+    type: response.headers.get("content-type") ?? "",
+    cache: response.headers.get("cache-control"),
+    encoding: response.headers.get("content-encoding"),
+    text: await response.text(),
+  };
 }
 
 describe("console at /admin, built", () => {
@@ -68,6 +78,17 @@ describe("console at /admin, built", () => {
     const icon = await get(h, "/admin/favicon.svg");
     assert.equal(icon.status, 200, "the icon answers");
     assert.equal(icon.cache, "no-cache", "a file without a hash in its name is revalidated");
+  });
+
+  test("a browser that takes gzip gets the file compressed at build time; others get the file itself", async () => {
+    const packed = await get(h, "/admin/assets/index-Ab12Cd34.js", { "accept-encoding": "gzip, deflate, br" });
+    assert.equal(packed.encoding, "gzip", "sent as the .gz beside it");
+    assert.equal(packed.text, SCRIPT, "which unpacks to the file");
+    assert.match(packed.type, /javascript/, "typed as the file, not as gzip");
+    assert.equal(packed.cache, "public, max-age=31536000, immutable", "cached as the file");
+    const plain = await get(h, "/admin/assets/index-Ab12Cd34.js");
+    assert.equal(plain.encoding, null, "no encoding for a client that takes none");
+    assert.equal(plain.text, SCRIPT, "the file itself");
   });
 
   test("a missing asset or API route is the 404 envelope, not index.html", async () => {

@@ -74,6 +74,8 @@ export const consoleStatic: FastifyPluginAsync<ConsoleStaticOptions> = async (ap
     wildcard: false,
     index: false,
     cacheControl: false,
+    // The build leaves .br and .gz beside the larger files: sent to browsers that take them, the file itself to others.
+    preCompressed: true,
     schemaHide: true,
     setHeaders: (reply, path) => {
       reply.header("cache-control", path.startsWith(join(dir, "assets") + sep) ? ASSET_CACHE : PAGE_CACHE);
