@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { chinaDay } from "../accounts/china-day";
 import { sessionKeyUpsert } from "../accounts/store";
 import { compiledOnce, type Connection, rowsOf, transaction } from "../storage/compiled";
+import { turnLoader } from "../storage/turn-loader";
 import type { Database } from "../storage/schema";
 
 export interface Session {
@@ -65,17 +66,29 @@ export function createSessionsStore(connection: Connection): SessionsStore {
   );
   // The dashboard's logins per day (daily_logins): the sessions table cannot
   // tell them, a user's ended sessions are deleted at their next login.
-  const countLogin = compiledOnce(connection, (p: { tenantId: number; day: number }) =>
-    db.insertInto("daily_logins").values({ tenant_id: p.tenantId, day: p.day, logins: 1 })
-      .onConflict((oc) => oc.columns(["tenant_id", "day"]).doUpdateSet((eb) => ({ logins: eb("daily_logins.logins", "+", 1) }))),
-  );
+  // One upsert per batch of logins (storage/turn-loader.ts): the tenant's row
+  // of the day is every login's, and a row lock held by each login's
+  // transaction until its commit would queue all of a tenant's logins.
+  const countLogins = turnLoader<{ tenantId: number; day: number }, void>(async (logins) => {
+    const counts = new Map<string, { tenant_id: number; day: number; logins: number }>();
+    for (const { tenantId, day } of logins) {
+      const key = `${tenantId}/${day}`;
+      const row = counts.get(key);
+      if (row) row.logins++;
+      else counts.set(key, { tenant_id: tenantId, day, logins: 1 });
+    }
+    await db.insertInto("daily_logins").values([...counts.values()])
+      .onConflict((oc) => oc.columns(["tenant_id", "day"]).doUpdateSet((eb) => ({ logins: eb("daily_logins.logins", "+", eb.ref("excluded.logins")) })))
+      .execute();
+    return logins.map(() => undefined);
+  });
   // Every request behind a token runs this one.
   const sessionsByTokenHash = compiledOnce(connection, (p: { tokenHash: string }) => db.selectFrom("sessions").selectAll().where("token_hash", "=", p.tokenHash));
 
   return {
-    createSession(session, maxLive) {
+    async createSession(session, maxLive) {
       const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
-      return transaction(connection, function* () {
+      const created = await transaction(connection, function* () {
         if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with({ userId, sessionKeyEnc, now: createdAt }));
         const [row] = yield* rowsOf(insertSession.with({ userId, tenantId, tokenHash, createdAt, expiresAt }));
         // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
@@ -87,10 +100,13 @@ export function createSessionsStore(connection: Connection): SessionsStore {
           .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
           .map((s) => s.id);
         if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
-        // Last: the tenant's row of the day is locked (PostgreSQL) only until the commit.
-        yield* rowsOf(countLogin.with({ tenantId, day: chinaDay(createdAt) }));
         return toSession(row);
       });
+      // After the session's commit: a count that fails (its tenant removed
+      // meanwhile) or a crash in between loses a number of the dashboard's,
+      // never a login.
+      await countLogins.load({ tenantId, day: chinaDay(createdAt) }).catch(() => undefined);
+      return created;
     },
     async findSessionByTokenHash(tokenHash) {
       const [row] = await sessionsByTokenHash({ tokenHash });

@@ -1,5 +1,5 @@
-import DataLoader from "dataloader";
 import { type Kysely, sql } from "kysely";
+import { turnLoader } from "../storage/turn-loader";
 import type { Database } from "../storage/schema";
 
 export interface CartAdd {
@@ -102,42 +102,4 @@ export function batchedByUser<Row extends { user_id: number }>(read: (userIds: n
     },
   );
   return (userId) => loader.load(userId);
-}
-
-/** Batches of one loader running at once, at most: while they run, the next batch grows. */
-const MAX_BATCHES_RUNNING = 2;
-
-/**
- * A DataLoader (no cache: every load is asked of the database) whose batch
- * holds every load asked until the loop's check phase (a turn's requests
- * reach their query in separate microtask runs, which DataLoader's default
- * would batch one by one), and while MAX_BATCHES_RUNNING batches are running,
- * until one of them ends: under load the batches grow instead of the queries.
- */
-function turnLoader<K, V>(run: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return new DataLoader<K, V>(
-    async (keys) => {
-      try {
-        return await run(keys);
-      } finally {
-        // The slot passes to the batch waiting longest, if any.
-        const next = waiting.shift();
-        if (next) setImmediate(next);
-        else running--;
-      }
-    },
-    {
-      cache: false,
-      batchScheduleFn: (dispatch) => {
-        if (running < MAX_BATCHES_RUNNING) {
-          running++;
-          setImmediate(dispatch);
-        } else {
-          waiting.push(dispatch);
-        }
-      },
-    },
-  );
 }

@@ -3,6 +3,7 @@
  * SQLite (a temp file) and PostgreSQL (a fresh schema in the local server).
  */
 import assert from "node:assert/strict";
+import { chinaDay } from "../accounts/china-day";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -107,6 +108,14 @@ for (const backend of backends) {
       assert.equal(await storage.findSessionKey(user.id), "sealed-1", "a session without a key leaves the key alone");
       await assert.rejects(storage.createSession({ ...base, tokenHash: "lk1", sessionKeyEnc: "sealed-2" }, 3));
       assert.equal(await storage.findSessionKey(user.id), "sealed-1", "the failed login's key was rolled back with it");
+    });
+
+    test("logins are counted per China day: 40 parallel ones, 40 (one row that every login of the tenant shares)", async () => {
+      const { user } = await storage.createUserIfAbsent(tenantId, { openid: "o-login-count" }, now);
+      const day = chinaDay(now);
+      const before = (await storage.dailyActivity([tenantId], day, day)).logins.get(day) ?? 0;
+      await Promise.all(Array.from({ length: 40 }, (_, i) => storage.createSession({ userId: user.id, tenantId, createdAt: now, expiresAt: now + 1000, tokenHash: `count-${i}` }, 50)));
+      assert.equal((await storage.dailyActivity([tenantId], day, day)).logins.get(day), before + 40);
     });
 
     test("sessions: create, find, renew, revoke, keep the newest N", async () => {
