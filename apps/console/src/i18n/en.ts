@@ -46,7 +46,7 @@ export const en: typeof zh = {
     searchPlaceholder: "Search by name",
     category: "Category",
     allCategories: "All categories",
-    uncategorized: "None",
+    uncategorized: "Uncategorized",
     shelf: "Shelf",
     shelfAll: "All",
     shelfOn: "On shelf",

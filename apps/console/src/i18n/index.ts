@@ -15,6 +15,8 @@ export const i18n = createI18n({
   messages: { zh, en },
 });
 
+document.documentElement.lang = saved === "en" ? "en" : "zh-CN";
+
 export const currentLang = (): Lang => (i18n.global.locale.value === "en" ? "en" : "zh");
 
 export function setLang(lang: Lang) {
