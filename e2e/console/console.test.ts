@@ -75,8 +75,8 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     assert.match(clerk.out, /operator clerk-b added \(tenant shop-b\)/);
 
     const [listed] = await Promise.all([server.cli(["admin", "list"]).then((result) => result.out), server.serve()]);
-    assert.match(listed, /^root\t\(all tenants\)$/m);
-    assert.match(listed, /^clerk-b\tshop-b$/m);
+    assert.match(listed, /^root\t\(all tenants\)(\t|$)/m);
+    assert.match(listed, /^clerk-b\tshop-b(\t|$)/m);
     assert.ok(!listed.includes(ROOT.password), "no password in the listing");
   });
 
@@ -164,13 +164,9 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     await field(page, "users-search").press("Enter");
     await page.locator(`[data-test="user-row"][data-uid="${uid}"]`).click();
     await byTest(page, "user-revoke-all").click();
-    const revoked = page.waitForResponse((response) => response.url().includes(`/admin/api/users/${uid}/revoke-sessions`));
     await confirmBox(page);
-    const answer = (await (await revoked).json()) as { code: number; msg: string; data: { revoked: number } };
-    assert.equal(answer.code, 0, answer.msg);
-    assert.equal(answer.data.revoked, 1);
-    await page.locator(".el-message").first().waitFor();
-
+    // The page says it is done once the server answered.
+    await page.locator(".el-message--success").first().waitFor();
     assert.equal((await server.miniProgram(`/user/check-token?token=${token}`)).code, 2000, "the revoked token");
   });
 
@@ -231,12 +227,10 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
 
   test("logout: back to the login page, and the session is over (/admin/api/me answers 401)", async () => {
     await logIn(ROOT);
-    const loggedOut = page.waitForResponse((response) => response.url().endsWith("/admin/api/logout"));
     await byTest(page, "logout").click();
-    assert.equal((await loggedOut).status(), 200);
     await field(page, "login-username").waitFor();
     const me = await consoleApi(page, "GET", "/me");
-    assert.equal(me.status, 401);
+    assert.equal(me.status, 401, "the server ended the session, not just the page");
     assert.equal(me.code, 60001);
     await page.reload();
     await field(page, "login-username").waitFor();
