@@ -27,8 +27,9 @@ export default defineConfig({
     compression({ algorithms: ["brotliCompress", "gzip"], threshold: 1024, logLevel: "silent" }),
   ],
   server: {
-    // `npm run dev -w @wegate/console` against a wegate running on its default port.
-    proxy: { "/admin/api": process.env.WEGATE_URL ?? "http://127.0.0.1:3000" },
+    // `npm run dev -w @wegate/console` against a wegate running on its default port. The Host header is
+    // kept (no changeOrigin): wegate refuses a write whose Origin is not its own host.
+    proxy: { "/admin/api": { target: process.env.WEGATE_URL ?? "http://127.0.0.1:3000", changeOrigin: false } },
   },
   build: {
     chunkSizeWarningLimit: 600,
