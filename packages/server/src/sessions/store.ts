@@ -3,6 +3,7 @@ import { chinaDay } from "../accounts/china-day";
 import { sessionKeyUpsert } from "../accounts/store";
 import { compiledOnce, type Connection, rowsOf, transaction } from "../storage/compiled";
 import { turnLoader } from "../storage/turn-loader";
+import { insertLoginAtOnce } from "./login-statement";
 import type { Database } from "../storage/schema";
 
 export interface Session {
@@ -82,30 +83,34 @@ export function createSessionsStore(connection: Connection): SessionsStore {
       .execute();
     return logins.map(() => undefined);
   });
+  /** A login's writes as one transaction (SQLite: its steps run at once, in the group commit). */
+  function insertLoginInSteps(session: NewSession, maxLive: number) {
+    const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
+    return transaction(connection, function* () {
+      if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with({ userId, sessionKeyEnc, now: createdAt }));
+      const [row] = yield* rowsOf(insertSession.with({ userId, tenantId, tokenHash, createdAt, expiresAt }));
+      // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
+      // and rows already revoked or expired) are deleted, which ends them.
+      // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
+      let live = 0;
+      const ended = (yield* rowsOf(sessionsOfUser.with({ userId })))
+        .sort((a, b) => b.id - a.id)
+        .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
+        .map((s) => s.id);
+      if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
+      return row;
+    });
+  }
   // Every request behind a token runs this one.
   const sessionsByTokenHash = compiledOnce(connection, (p: { tokenHash: string }) => db.selectFrom("sessions").selectAll().where("token_hash", "=", p.tokenHash));
 
   return {
     async createSession(session, maxLive) {
-      const { userId, tenantId, tokenHash, createdAt, expiresAt, sessionKeyEnc } = session;
-      const created = await transaction(connection, function* () {
-        if (sessionKeyEnc !== undefined) yield* rowsOf(upsertSessionKey.with({ userId, sessionKeyEnc, now: createdAt }));
-        const [row] = yield* rowsOf(insertSession.with({ userId, tenantId, tokenHash, createdAt, expiresAt }));
-        // Keep the newest `maxLive` live sessions; the rest (oldest live ones,
-        // and rows already revoked or expired) are deleted, which ends them.
-        // (Chosen here, not in SQL: `limit ?` makes SQLite re-prepare the statement on every run.)
-        let live = 0;
-        const ended = (yield* rowsOf(sessionsOfUser.with({ userId })))
-          .sort((a, b) => b.id - a.id)
-          .filter((s) => !(s.revoked_at === null && Number(s.expires_at) > createdAt && ++live <= maxLive))
-          .map((s) => s.id);
-        if (ended.length > 0) yield* rowsOf(db.deleteFrom("sessions").where("id", "in", ended).compile());
-        return toSession(row);
-      });
+      const created = toSession(connection.dialect === "postgres" ? await insertLoginAtOnce(db, session, maxLive) : await insertLoginInSteps(session, maxLive));
       // After the session's commit: a count that fails (its tenant removed
       // meanwhile) or a crash in between loses a number of the dashboard's,
       // never a login.
-      await countLogins.load({ tenantId, day: chinaDay(createdAt) }).catch(() => undefined);
+      await countLogins.load({ tenantId: session.tenantId, day: chinaDay(session.createdAt) }).catch(() => undefined);
       return created;
     },
     async findSessionByTokenHash(tokenHash) {
