@@ -1,8 +1,16 @@
 /** Cents (what the API stores) as yuan with two decimals, and back. */
 export const yuan = (cents: number | null | undefined) => (cents == null ? "" : (cents / 100).toFixed(2));
 
-/** Rounded to whole cents: 12.345 yuan is 1235 cents, never 1234.4999. */
-export const cents = (yuanValue: number | null | undefined) => Math.round((yuanValue ?? 0) * 100);
+/**
+ * Yuan as typed ("12", "12.3", "12.34") in whole cents, from the digits
+ * themselves (12.34 * 100 is 1233.9999999999998 in floating point); NaN when
+ * the text is not such an amount, more than two decimals included.
+ */
+export function centsOf(text: string): number {
+  const match = /^\s*(\d{1,7})(?:\.(\d{0,2}))?\s*$/.exec(text);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
 
 export function dateTime(ms: number | null | undefined): string {
   if (!ms) return "-";

@@ -75,6 +75,7 @@ export const en: typeof zh = {
     optionValues: "Values, comma-separated, e.g. Red,Blue",
     addOption: "Add an option",
     content: "Description",
+    priceInvalid: "Prices are amounts in yuan with at most two decimals, like 19.99",
     nameRequired: "Enter the item's name",
     deleteConfirm: "Delete “{name}”? This cannot be undone.",
     sortHint: "Smaller numbers come first",

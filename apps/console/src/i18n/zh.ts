@@ -73,6 +73,7 @@ export const zh = {
     optionValues: "规格值，用逗号分隔，如 红,蓝",
     addOption: "添加规格",
     content: "详情",
+    priceInvalid: "价格须为金额（元），最多两位小数，如 19.99",
     nameRequired: "请输入商品名称",
     deleteConfirm: "确定删除商品“{name}”？此操作不可恢复。",
     sortHint: "数字越小越靠前",
