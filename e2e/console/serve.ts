@@ -36,7 +36,8 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export function consoleServer(): ConsoleServer {
+/** `env`: settings over the suite's (an empty value unsets one). */
+export function consoleServer(overrides: NodeJS.ProcessEnv = {}): ConsoleServer {
   const dir = mkdtempSync(join(tmpdir(), "wegate-console-"));
   const { WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL, DEFAULT_TENANT, PUBLIC_URL, ...rest } = process.env;
   void [WECHAT_APPID, WECHAT_APP_SECRET, WEGATE_SECRET, DATABASE_URL, REDIS_URL, DEFAULT_TENANT, PUBLIC_URL];
@@ -50,6 +51,7 @@ export function consoleServer(): ConsoleServer {
     // enough for a suite of logins from one address, so what the lockout
     // test meets is the account lock.
     RATE_LIMIT_ADMIN_LOGIN: "1000/min",
+    ...overrides,
   };
   let serving: Serving | undefined;
   let url = "";
