@@ -26,6 +26,12 @@ export default defineConfig({
     // .br and .gz beside each file, made once here: the server sends them as they are (preCompressed), no compression per request.
     compression({ algorithms: ["brotliCompress", "gzip"], threshold: 1024, logLevel: "silent" }),
   ],
+  // vue-i18n's build flags: the Composition API only (no legacy API in the bundle), no devtools hooks in production.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   server: {
     // `npm run dev -w @wegate/console` against a wegate running on its default port. The Host header is
     // kept (no changeOrigin): wegate refuses a write whose Origin is not its own host.
