@@ -1,14 +1,11 @@
 /** The admin store's conformance suite: the same tests on SQLite and PostgreSQL. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { connect } from "../storage/connect";
 import { openStorage } from "../storage/open";
 import type { Storage } from "../storage/storage";
 import { testDatabases } from "../testing/databases";
-import { freshPostgresSchema } from "../testing/postgres";
+import { freshDatabase } from "../testing/fresh-database";
 import { ADMIN_LOCKOUT } from "./policy";
 import { type AdminStore, createAdminStore, OperatorTakenError } from "./store";
 
@@ -23,16 +20,8 @@ for (const database of testDatabases()) {
     let tenantB: number;
 
     before(async () => {
-      let url: string;
-      if (database === "postgres") {
-        const schema = await freshPostgresSchema();
-        url = schema.url;
-        cleanup = schema.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), "wegate-admin-store-"));
-        url = `sqlite:${join(dir, "test.db")}`;
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      const { url, cleanup: drop } = await freshDatabase(database, "admin-store");
+      cleanup = drop;
       const connection = connect(url);
       storage = openStorage(url, { connection });
       store = createAdminStore(connection.db);

@@ -6,14 +6,11 @@
  * on SQLite, which adds and reads one by one.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openStorage } from "../storage/open";
 import type { Storage } from "../storage/storage";
 import { testDatabases } from "../testing/databases";
-import { freshPostgresSchema } from "../testing/postgres";
+import { freshDatabase } from "../testing/fresh-database";
 
 const now = 1_800_000_000_000;
 
@@ -27,17 +24,9 @@ for (const database of testDatabases()) {
     let shirt: number;
 
     before(async () => {
-      let url: string;
-      if (database === "postgres") {
-        const schema = await freshPostgresSchema();
-        url = schema.url;
-        cleanup = schema.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), "wegate-cart-adds-"));
-        url = `sqlite:${join(dir, "test.db")}`;
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
-      storage = openStorage(url);
+      const fresh = await freshDatabase(database, "cart-batches");
+      cleanup = fresh.cleanup;
+      storage = openStorage(fresh.url);
       await storage.migrate();
       tenantId = (await storage.ensureTenant("shop", now)).id;
       users = [];

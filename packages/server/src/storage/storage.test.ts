@@ -3,33 +3,21 @@
  * SQLite (a temp file) and PostgreSQL (a fresh schema in the local server).
  */
 import assert from "node:assert/strict";
-import { chinaDay } from "../accounts/china-day";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { freshPostgresSchema } from "../testing/postgres";
+import { chinaDay } from "../accounts/china-day";
+import { freshDatabase } from "../testing/fresh-database";
 import { connect } from "./connect";
 import { createMigrator, migrateToLatest } from "./migrations";
 import { openStorage } from "./open";
 import { createStorage, type Storage } from "./storage";
 
-async function tempSqlite() {
-  const dir = mkdtempSync(join(tmpdir(), "wegate-storage-"));
-  return { url: `sqlite:${join(dir, "test.db")}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
+const tempSqlite = () => freshDatabase("sqlite", "storage");
 
 /** `cache`: opened as `wegate serve` opens SQLite, behind the session and shop caches. */
 const backends: Array<{ name: string; cache?: boolean; open(): Promise<{ url: string; cleanup(): Promise<void> }> }> = [
   { name: "sqlite", open: tempSqlite },
   { name: "sqlite, cached", cache: true, open: tempSqlite },
-  {
-    name: "postgres",
-    async open() {
-      const schema = await freshPostgresSchema();
-      return { url: schema.url, cleanup: () => schema.drop() };
-    },
-  },
+  { name: "postgres", open: () => freshDatabase("postgres") },
 ];
 
 for (const backend of backends) {
