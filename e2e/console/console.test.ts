@@ -2,8 +2,10 @@
  * The operator console in a real Chromium against a real `wegate serve`
  * process (demo mode: the embedded WeChat simulator, SQLite): operators made
  * with the CLI, login and its failures, goods with a picture reaching the mini
- * program API, revoking a user's sessions, a tenant-scoped operator kept to
- * its tenant (in the page and through the API), logout, a tablet-width layout.
+ * program API, revoking a user's sessions (and the audit log saying so),
+ * disabling and enabling a user, a tenant-scoped operator kept to its tenant
+ * (in the page and through the API), logout, the English switch, a
+ * tablet-width layout.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -168,6 +170,35 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     // The page says it is done once the server answered.
     await page.locator(".el-message--success").first().waitFor();
     assert.equal((await server.miniProgram(`/user/check-token?token=${token}`)).code, 2000, "the revoked token");
+
+    // Who did it, to whom, in the audit log page.
+    await page.keyboard.press("Escape");
+    await page.locator(".el-drawer").waitFor({ state: "hidden" });
+    await go("audit");
+    await byTest(page, "audit-row").filter({ hasText: `${server.tenant}/user/${uid}` }).filter({ hasText: "revoke-sessions" }).filter({ hasText: ROOT.username }).waitFor();
+  });
+
+  test("disabling a user in the page ends their session and refuses their login until enabled", async () => {
+    const token = await server.phoneLogin("console-carol");
+    const uid = (await server.miniProgram(`/user/detail?token=${token}`)).data.base.id as number;
+
+    await logIn(ROOT);
+    await go("users");
+    await choose(page, "tenant-select", server.tenant);
+    await field(page, "users-search").fill(String(uid));
+    await field(page, "users-search").press("Enter");
+    await page.locator(`[data-test="user-row"][data-uid="${uid}"]`).click();
+    await byTest(page, "user-disable").click();
+    await confirmBox(page);
+    await byTest(page, "user-enable").waitFor();
+    assert.equal((await server.miniProgram(`/user/check-token?token=${token}`)).code, 2000, "their session ended");
+    await assert.rejects(server.phoneLogin("console-carol"), /30012/, "a disabled user cannot log in");
+
+    await byTest(page, "user-enable").click();
+    await confirmBox(page);
+    await byTest(page, "user-disable").waitFor();
+    const again = await server.phoneLogin("console-carol");
+    assert.equal((await server.miniProgram(`/user/check-token?token=${again}`)).code, 0, "enabled: logs in again");
   });
 
   test("an operator of one tenant sees only it and cannot touch another, in the page and through the API with its cookie", async () => {
@@ -235,6 +266,22 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     await page.reload();
     await field(page, "login-username").waitFor();
     assert.equal(await byTest(page, "nav-dashboard").count(), 0, "a reload does not bring the console back");
+  });
+
+  test("the language switch: the page and the server's messages in English, then back to Chinese", async () => {
+    await page.context().clearCookies();
+    await openConsole();
+    await byTest(page, "lang-switch").click();
+    try {
+      assert.equal(await submitLogin(ROOT.username, "not-the-password"), 401);
+      await byTest(page, "login-error").filter({ hasText: "Wrong username or password" }).waitFor();
+      assert.equal(await submitLogin(ROOT.username, ROOT.password), 200);
+      await byTest(page, "nav-goods").filter({ hasText: "Goods" }).waitFor();
+    } finally {
+      // The choice is remembered in the browser: the next tests read Chinese.
+      await byTest(page, "lang-switch").first().click();
+    }
+    await byTest(page, "nav-goods").filter({ hasText: "商品" }).waitFor();
   });
 
   test("at a tablet's width (768) the menu fits and works", async () => {
