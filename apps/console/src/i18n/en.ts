@@ -51,6 +51,8 @@ export const en: typeof zh = {
     shelfAll: "All",
     shelfOn: "On shelf",
     shelfOff: "Off shelf",
+    switchOn: "On",
+    switchOff: "Off",
     new: "New item",
     categories: "Categories",
     import: "Import",

@@ -49,6 +49,8 @@ export const zh = {
     shelfAll: "全部",
     shelfOn: "已上架",
     shelfOff: "已下架",
+    switchOn: "上架",
+    switchOff: "下架",
     new: "新建商品",
     categories: "分类管理",
     import: "导入",
