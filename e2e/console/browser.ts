@@ -35,7 +35,7 @@ export async function launchChromium(viewport = { width: 1280, height: 800 }, lo
       locale,
     });
     // A missing element fails the test in seconds, not after Playwright's default half minute.
-    context.setDefaultTimeout(Number(process.env.CONSOLE_TEST_TIMEOUT_MS) || 10_000);
+    context.setDefaultTimeout(Number(process.env.CONSOLE_TEST_TIMEOUT_MS) || 15_000);
     return {
       context,
       async close() {
