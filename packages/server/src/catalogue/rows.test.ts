@@ -136,3 +136,9 @@ test("content is kept as written", () => {
   assert.equal(goods({}).content, "");
   assert.deepEqual(errors({ content: ["<p>"] }), ['content must be HTML text, got ["<p>"]']);
 });
+
+test("a value nested deeper than JSON.stringify can go (JSON.parse reads it) is reported, not thrown", () => {
+  const deep = JSON.parse(`${"[".repeat(5000)}${"]".repeat(5000)}`);
+  assert.deepEqual(checkRow(deep), { ok: false, errors: ["must be an object with name, price, stock, got […]"] });
+  assert.deepEqual(errors({ name: deep }), ["name must be text, got […]"]);
+});

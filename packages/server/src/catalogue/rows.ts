@@ -37,9 +37,21 @@ const MAX_OPTION_TEXT = 32;
 const YUAN = /^(\d+)(?:\.(\d+))?$/;
 const WHOLE = /^-?\d+$/;
 
+/**
+ * JSON.stringify recurses, so a value nested deeper than the stack allows
+ * (JSON.parse reads it: a catalogue of `[[[[…]]]]`) is shown by its kind.
+ */
+function stringified(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? "[…]" : "{…}";
+  }
+}
+
 /** A value as the user wrote it (text in quotes), short enough for a one-line report. */
 function shown(value: unknown): string {
-  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === "string" ? value : (stringified(value) ?? String(value));
   const short = [...text].length > 40 ? [...text].slice(0, 39).join("") + "…" : text;
   return typeof value === "string" ? JSON.stringify(short) : short;
 }
