@@ -9,6 +9,7 @@
  * `Placeholder` in cases/build.ts, filled by run-case.ts); they are replaced
  * in the request's bytes, after encoding. The cases, by area, are in cases/.
  */
+import { adminCases } from "./cases/admin";
 import { encodedNameCases, tokenCases, wechatCases } from "./cases/auth";
 import type { HostileCase } from "./cases/build";
 import { mediaCases } from "./cases/media";
@@ -39,11 +40,27 @@ export function uncoveredRoutes(documented: string[], requests: string[]): strin
   });
 }
 
+/** "METHOD /admin/api/..." of every console route in an OpenAPI document. */
+export function documentedAdminRoutes(openapi: OpenApi): string[] {
+  return Object.entries(openapi.paths)
+    .filter(([path]) => path.startsWith("/admin/api/"))
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+}
+
+/** The documented console routes none of `requests` ("METHOD /admin/api/...") is addressed to. */
+export function uncoveredAdminRoutes(documented: string[], requests: string[]): string[] {
+  return documented.filter((route) => {
+    const [method, path] = route.split(" ");
+    const pattern = new RegExp(`^${method} ${path.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+    return !requests.some((request) => pattern.test(request));
+  });
+}
+
 /** "METHOD /tenant/..." of a case, without its query; undefined for raw requests. */
 export function requestLineOf(c: HostileCase): string | undefined {
   return c.raw === undefined ? `${c.method} ${c.path.split("?")[0]}` : undefined;
 }
 
 export function hostileCorpus(): HostileCase[] {
-  return [...numberCases(), ...frameworkCases, ...encodedNameCases, ...tokenCases(), ...wechatCases, ...shopCases, ...nulCases, ...bodyCases, ...mediaCases, ...routingCases];
+  return [...numberCases(), ...frameworkCases, ...encodedNameCases, ...tokenCases(), ...wechatCases, ...shopCases, ...nulCases, ...bodyCases, ...mediaCases, ...routingCases, ...adminCases()];
 }

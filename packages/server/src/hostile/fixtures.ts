@@ -1,11 +1,12 @@
 /**
  * What the hostile-input tests start from and compare against: two users of
  * tenant shop-a with a profile, a phone number, favorites and cart lines
- * (the demo catalogue's goods 1-10), and a snapshot of every stored row that
- * hostile requests must leave alone.
+ * (the demo catalogue's goods 1-10), two logged-in console operators, and a
+ * snapshot of every stored row that hostile requests must leave alone.
  */
 import assert from "node:assert/strict";
 import type { Kysely } from "kysely";
+import { hashPassword } from "../admin/password";
 import { connect } from "../storage/connect";
 import type { Harness } from "../testing/harness";
 
@@ -26,6 +27,53 @@ export interface Seeded {
   aliceInB: string;
   /** A token of alice's that logged out. */
   revoked: string;
+  /** Id of alice's live session in shop-a (not bob's to end). */
+  aliceSession: number;
+  admin: SeededOperators;
+}
+
+/** A console session: the wegate_admin cookie's value and its CSRF token. */
+export interface ConsoleSession {
+  cookie: string;
+  csrf: string;
+}
+
+export interface SeededOperators {
+  /** "root", a global operator. */
+  root: ConsoleSession;
+  /** "shopb-op", an operator of shop-b only. */
+  shopB: ConsoleSession;
+  /** A cookie of root's that logged out. */
+  revoked: string;
+}
+
+/** The seeded operators' password (long enough for the log scan to look for it). */
+export const OPERATOR_PASSWORD = "operator-password-7Qm2";
+
+/** Logs an operator in to the console: its cookie's value and CSRF token. */
+export async function consoleLogIn(h: Harness, username: string, password = OPERATOR_PASSWORD, otp?: string): Promise<ConsoleSession> {
+  const response = await fetch(`${h.url}/admin/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password, ...(otp !== undefined && { otp }) }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  const cookie = /^wegate_admin=([^;]+)/.exec(response.headers.getSetCookie()[0] ?? "")?.[1];
+  assert.ok(cookie, "the login set the cookie");
+  return { cookie, csrf: JSON.parse(text).data.csrfToken };
+}
+
+/** root (global) and shopb-op (shop-b only), logged in; and a session of root's that logged out. */
+export async function seedOperators(h: Harness): Promise<SeededOperators> {
+  const passwordHash = await hashPassword(OPERATOR_PASSWORD);
+  await h.admin.addOperator({ username: "root", passwordHash, tenantId: null }, h.clock());
+  const shopB = (await h.storage.findTenant(h.tenants.b.subDomain))!;
+  await h.admin.addOperator({ username: "shopb-op", passwordHash, tenantId: shopB.id }, h.clock());
+  const ended = await consoleLogIn(h, "root");
+  const logout = await fetch(`${h.url}/admin/api/logout`, { method: "POST", headers: { cookie: `wegate_admin=${ended.cookie}`, "x-csrf-token": ended.csrf } });
+  assert.equal(logout.status, 200, await logout.text());
+  return { root: await consoleLogIn(h, "root"), shopB: await consoleLogIn(h, "shopb-op"), revoked: ended.cookie };
 }
 
 /** Logs `user` in to `subDomain` through the simulator and returns the token and uid. */
@@ -55,17 +103,23 @@ export async function seedUsers(h: Harness): Promise<Seeded> {
   const { token: aliceInB } = await logIn(h, "alice", h.tenants.b);
   const { token: revoked } = await logIn(h, "alice");
   assert.equal((await h.get("/shop-a/user/loginout", { token: revoked })).body.code, 0);
-  return { alice, bob, aliceInB, revoked };
+  const aliceSession = (await h.storage.liveSessions(alice.uid, h.clock()))[0].id;
+  return { alice, bob, aliceInB, revoked, aliceSession, admin: await seedOperators(h) };
 }
 
-const TABLES = ["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items", "media_images"] as const;
+const TABLES = [
+  ...["tenants", "apps", "users", "wechat_sessions", "sessions", "categories", "goods", "favorites", "cart_items", "media_images"],
+  ...["operators", "admin_sessions", "audit_log"],
+] as const;
 
 export type Snapshot = Record<string, unknown>;
 
 /**
  * Every row of every table, straight from the database (not through the
  * server's caches), plus what the server answers for each seeded user.
- * Goods' `views` is left out: viewing a goods counts, by design.
+ * Left out, by design: goods' `views` (viewing a goods counts), a console
+ * session's `last_seen_at` (each request of it counts), and the audit log's
+ * failed logins (a refused login is written down).
  */
 export async function snapshot(h: Harness, seeded: Seeded, options: { skip?: (table: string, row: Record<string, unknown>) => boolean } = {}): Promise<Snapshot> {
   // Table names are data here: kysely's typed builder is not needed to read whole tables.
@@ -76,9 +130,10 @@ export async function snapshot(h: Harness, seeded: Seeded, options: { skip?: (ta
       const all = (await db.selectFrom(table).selectAll().orderBy(sortKey(table)).execute()) as Array<Record<string, unknown>>;
       rows[table] = all
         .filter((row) => !options.skip?.(table, row))
+        .filter((row) => !(table === "audit_log" && row.action === "login-failed"))
         .map((row) => {
-          const { views: _views, ...rest } = row;
-          return table === "goods" ? rest : row;
+          const { views: _views, last_seen_at: _lastSeen, ...rest } = row;
+          return table === "goods" || table === "admin_sessions" ? rest : row;
         });
     }
     for (const user of [seeded.alice, seeded.bob]) {
@@ -94,6 +149,6 @@ export async function snapshot(h: Harness, seeded: Seeded, options: { skip?: (ta
   }
 }
 
-function sortKey(table: (typeof TABLES)[number]): "user_id" | "hash" | "id" {
+function sortKey(table: string): "user_id" | "hash" | "id" {
   return table === "wechat_sessions" ? "user_id" : table === "media_images" ? "hash" : "id";
 }

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { errors } from "../errors";
 import { type TestDatabase, testDatabases } from "../testing/databases";
 import { type Harness, startHarness } from "../testing/harness";
-import { documentedTenantRoutes, hostileCorpus, type OpenApi, requestLineOf, uncoveredRoutes } from "./corpus";
+import { documentedAdminRoutes, documentedTenantRoutes, hostileCorpus, type OpenApi, requestLineOf, uncoveredAdminRoutes, uncoveredRoutes } from "./corpus";
 import { type Seeded, seedUsers, snapshot, type Snapshot } from "./fixtures";
 import { describeResult, placeholders, runCase } from "./run-case";
 
@@ -27,6 +27,17 @@ test("every tenant route the API documents has cases in the corpus", async () =>
   try {
     const documented = documentedTenantRoutes((await (await fetch(`${h.url}/openapi.json`)).json()) as OpenApi);
     assert.deepEqual(uncoveredRoutes(documented, corpus.flatMap((c) => requestLineOf(c) ?? [])), []);
+  } finally {
+    await h.close();
+  }
+});
+
+test("every console route the API documents has cases in the corpus", async () => {
+  const h = await startHarness();
+  try {
+    const documented = documentedAdminRoutes((await (await fetch(`${h.url}/openapi.json`)).json()) as OpenApi);
+    assert.ok(documented.length >= 20, `${documented.length} console routes documented`);
+    assert.deepEqual(uncoveredAdminRoutes(documented, corpus.flatMap((c) => requestLineOf(c) ?? [])), []);
   } finally {
     await h.close();
   }

@@ -41,6 +41,18 @@ export function placeholders(h: Harness, seeded: Seeded) {
         return h.code("mallory", h.tenants.b);
       case "HOST":
         return host;
+      case "ACOOKIE":
+        return seeded.admin.root.cookie;
+      case "CSRF":
+        return seeded.admin.root.csrf;
+      case "BCOOKIE":
+        return seeded.admin.shopB.cookie;
+      case "BCSRF":
+        return seeded.admin.shopB.csrf;
+      case "AREVOKED":
+        return seeded.admin.revoked;
+      case "ALICESESSION":
+        return String(seeded.aliceSession);
     }
   };
   return (text: string, used: string[]) =>

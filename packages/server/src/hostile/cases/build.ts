@@ -18,8 +18,10 @@ export interface HostileCase {
   code: number | null;
 }
 
-/** Run-time values: alice's token etc. (fixtures.ts), a fresh wx.login code per use. */
-export type Placeholder = "TOKEN" | "TOKENB" | "REVOKED" | "LINE" | "BOBLINE" | "BOBFAV" | "BOBUID" | "CODE" | "CODEB" | "HOST";
+/** Run-time values: alice's token etc. (fixtures.ts), a fresh wx.login code per use; the operators' cookies and CSRF tokens (cases/admin.ts). */
+export type Placeholder =
+  | "TOKEN" | "TOKENB" | "REVOKED" | "LINE" | "BOBLINE" | "BOBFAV" | "BOBUID" | "CODE" | "CODEB" | "HOST"
+  | "ACOOKIE" | "CSRF" | "BCOOKIE" | "BCSRF" | "AREVOKED" | "ALICESESSION";
 
 export const T = "__TOKEN__";
 export const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -53,7 +55,7 @@ export type Fields = Record<string, string>;
 
 export const formOf = (fields: Fields) => new URLSearchParams(fields).toString();
 /** A readable name; a long request keeps its start and a digest of the whole, so names stay unique. */
-const short = (text: string) =>
+export const short = (text: string) =>
   text.length > 100 ? `${text.slice(0, 90)}... #${createHash("sha256").update(text).digest("hex").slice(0, 8)}` : text;
 
 export function get(path: string, query: Fields | string, expect: Expect, headers?: Record<string, string>): HostileCase {

@@ -16,7 +16,6 @@ export const routingCases: HostileCase[] = [
   get("/", "", ROUTE_NOT_FOUND),
   get("/favicon.ico", "", ROUTE_NOT_FOUND),
   get("/_sim/sns/jscode2session", "appid=wxa000000000000001", ROUTE_NOT_FOUND),
-  get("/admin/api/users", "", ROUTE_NOT_FOUND),
   get("/shop-a", "", ROUTE_NOT_FOUND),
   get("/shop-a/", "", ROUTE_NOT_FOUND),
   get("/shop-a/no/such/route", { token: T }, ROUTE_NOT_FOUND),
