@@ -125,6 +125,7 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     await field(page, "goods-form-name").fill(name);
     await field(page, "goods-form-price").fill("12.34");
     await field(page, "goods-form-stock").fill("7");
+    await choose(page, "goods-form-category", "数码");
     const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#e4393c" } }).png().toBuffer();
     const uploaded = page.waitForResponse((response) => response.url().includes("/admin/api/pictures"));
     await page.locator('input[type=file][data-test="goods-form-picture"], [data-test="goods-form-picture"] input[type=file]').first()
@@ -147,6 +148,8 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     assert.equal(goods.name, name);
     assert.equal(goods.minPrice, 12.34, "yuan typed in the page, cents stored, yuan in the mini program API");
     assert.equal(goods.stores, 7);
+    const categories = (await server.miniProgram("/shop/goods/category/all")).data as Array<{ id: number; name: string }>;
+    assert.equal(goods.categoryId, categories.find((category) => category.name === "数码")?.id, "in the category chosen");
     assert.ok(goods.pic, "the goods has its picture");
     const served = await fetch(new URL(goods.pic, server.url));
     assert.equal(served.status, 200);
