@@ -228,6 +228,8 @@ test("tenant add refuses a bad appid or secret, and an appid of another tenant, 
     assert.match(result.err, message);
     assert.ok(!result.err.includes("failed to start") && !result.err.includes("hunter2") && !result.err.includes("Usage:"), result.err);
   }
+  const reserved = run(["tenant", "add", "admin", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env);
+  assert.deepEqual([reserved.status, reserved.err.split("\n")[0]], [1, 'wegate: "admin" is the server\'s own path (/admin): pick another subDomain']);
   assert.equal(run(["tenant", "add", "tea-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env).status, 0);
   const taken = run(["tenant", "add", "copy-shop", "--appid", "wx7ea0000000000001", "--secret", teaSecret], env);
   assert.equal(taken.status, 1);

@@ -9,7 +9,7 @@ import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } 
 import { picturesInto } from "./catalogue/import-pictures";
 import { createMediaStore } from "./media/store";
 import { connect } from "./storage/connect";
-import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadConfig, shownUrl, SUBDOMAIN_PATTERN } from "./config";
+import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadConfig, RESERVED_SUBDOMAINS, shownUrl, SUBDOMAIN_PATTERN } from "./config";
 import { checkKey, ensureKeyCheck, WrongKeyError } from "./key-check";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
@@ -129,6 +129,9 @@ async function tenant(args: string[]) {
   if (!["list", "add", "show", "remove"].includes(action ?? "")) throw new UsageError(`unknown tenant action "${action ?? ""}"`);
   if (action !== "list" && (!subDomain || !new RegExp(SUBDOMAIN_PATTERN).test(subDomain))) {
     throw new UsageError(`tenant ${action} needs a subDomain of lower-case letters, digits and dashes`);
+  }
+  if (action === "add" && RESERVED_SUBDOMAINS.has(subDomain)) {
+    throw new UsageError(`"${subDomain}" is the server's own path (/${subDomain}): pick another subDomain`);
   }
   if (extra.length) throw new UsageError(`tenant ${action} takes one subDomain, got also "${extra[0]}"`);
   if (action === "add") {

@@ -49,6 +49,8 @@ export { ConfigError };
 
 export const SUBDOMAIN_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
 const subDomainRegex = new RegExp(SUBDOMAIN_PATTERN);
+/** First path segments the server itself answers (the console, the docs, health): no tenant may take them. */
+export const RESERVED_SUBDOMAINS: ReadonlySet<string> = new Set(["admin", "docs", "healthz", "readyz"]);
 
 /** A mini program's AppID as WeChat issues it: "wx" and 16 lower-case hex digits. */
 export const isAppid = (appid: string) => /^wx[0-9a-f]{16}$/.test(appid);
@@ -122,8 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[\w.:-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`REDIS_PREFIX must be 1 to 64 letters, digits, "_", ".", ":" or "-", got "${redisPrefix.slice(0, 70)}"`);
 
   const defaultTenant = env.DEFAULT_TENANT?.trim() || "demo";
-  if (!subDomainRegex.test(defaultTenant)) {
-    throw new ConfigError(`DEFAULT_TENANT must be lower-case letters, digits and dashes, got "${defaultTenant}"`);
+  if (!subDomainRegex.test(defaultTenant) || RESERVED_SUBDOMAINS.has(defaultTenant)) {
+    throw new ConfigError(`DEFAULT_TENANT must be lower-case letters, digits and dashes, and none of ${[...RESERVED_SUBDOMAINS].join(", ")}; got "${defaultTenant}"`);
   }
 
   let secret: Buffer;

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { isWechatError, stableToken } from "@wegate/wechat";
 import { AppidTakenError } from "../../accounts/appid-taken";
-import { isAppid, isAppSecret, SUBDOMAIN_PATTERN } from "../../config";
+import { isAppid, isAppSecret, RESERVED_SUBDOMAINS, SUBDOMAIN_PATTERN } from "../../config";
 import { ApiError, detail } from "../../errors";
 import { ok } from "../../http/envelope";
 import { Envelope } from "../../routes/schemas";
@@ -43,6 +43,9 @@ export const adminTenantRoutes: FastifyPluginAsyncTypebox<{ context: AdminContex
       if (operator.tenantId !== null) throw new ApiError("adminForbidden");
       const { subDomain } = request.body;
       if (!subDomainRegex.test(subDomain)) throw badSubDomain();
+      if (RESERVED_SUBDOMAINS.has(subDomain)) {
+        throw new ApiError("badInput", detail(`/${subDomain} 是服务器自身的路径，请换一个 subDomain`, `/${subDomain} is the server's own path: pick another subDomain`));
+      }
       const tenant = await storage.createTenant(subDomain, app.clock());
       if (!tenant) throw new ApiError("tenantExists");
       await context.audit(request, { operatorId: operator.id, tenantId: tenant.id, action: "add-tenant", target: subDomain, detail: {} });
