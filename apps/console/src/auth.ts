@@ -12,8 +12,9 @@ export async function loadSession(): Promise<boolean> {
   }
 }
 
-export async function login(username: string, password: string): Promise<void> {
-  session.set(await call<Me>("POST", "/login", { body: { username, password }, quiet: true, beforeLogin: true }));
+/** `otp`: the authenticator's code, for an operator with TOTP on (the server asks for it with 60030). */
+export async function login(username: string, password: string, otp?: string): Promise<void> {
+  session.set(await call<Me>("POST", "/login", { body: { username, password, ...(otp ? { otp } : {}) }, quiet: true, beforeLogin: true }));
 }
 
 export async function logout(): Promise<void> {

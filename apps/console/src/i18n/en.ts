@@ -28,6 +28,8 @@ export const en: typeof zh = {
     password: "Password",
     submit: "Log in",
     required: "Enter the username and the password",
+    otp: "Authenticator code",
+    otpHint: "6 digits from the authenticator app",
     hint: "Create the first operator on the server: npm run wegate -- admin add <username>",
   },
   dashboard: {

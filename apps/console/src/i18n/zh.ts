@@ -26,6 +26,8 @@ export const zh = {
     password: "密码",
     submit: "登录",
     required: "请输入用户名和密码",
+    otp: "动态验证码",
+    otpHint: "身份验证器中的 6 位数字",
     hint: "首个管理员账号请在服务器上用命令创建：npm run wegate -- admin add <用户名>",
   },
   dashboard: {
