@@ -4,8 +4,8 @@
  * with the CLI, login and its failures, goods with a picture reaching the mini
  * program API, revoking a user's sessions (and the audit log saying so),
  * disabling and enabling a user, a tenant-scoped operator kept to its tenant
- * (in the page and through the API), logout, the English switch, a
- * tablet-width layout.
+ * (in the page and through the API), a tenant and app added and checked,
+ * logout, the English switch, a tablet-width layout.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -257,6 +257,34 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
 
     assert.equal((await server.miniProgram(`/user/check-token?token=${token}`)).code, 0, "the other tenant's user is still logged in");
     assert.equal((await server.miniProgram("/shop/goods/detail?id=1")).code, 0, "the other tenant's goods is still there");
+  });
+
+  test("tenants page: a new tenant, its app (the secret never shown again), credentials checked with a real stable_token call", async () => {
+    const fresh = { subDomain: "shop-c", appid: "wxc000000000000003", secret: "c0ffee00c0ffee00c0ffee00c0ffee00" };
+    await logIn(ROOT);
+    await go("tenants");
+    await byTest(page, "tenant-new").click();
+    await field(page, "tenant-form-sub-domain").fill(fresh.subDomain);
+    await byTest(page, "tenant-form-save").click();
+    const row = page.locator(`[data-test="tenant-row"][data-sub-domain="${fresh.subDomain}"]`);
+    await row.waitFor();
+
+    await byTest(row, "app-add").click();
+    await field(page, "app-form-appid").fill(fresh.appid);
+    await field(page, "app-form-secret").fill(fresh.secret);
+    await byTest(page, "app-form-save").click();
+    await row.filter({ hasText: fresh.appid }).waitFor();
+    assert.ok(!(await page.content()).includes(fresh.secret), "the secret is not in the page once saved");
+    const tenants = await consoleApi(page, "GET", "/tenants");
+    assert.deepEqual(tenants.data.find((t: { subDomain: string }) => t.subDomain === fresh.subDomain)?.appids, [fresh.appid]);
+    assert.ok(!JSON.stringify(tenants).includes(fresh.secret), "nor in the API's answer");
+
+    // The demo tenant's app is known to the (embedded) WeChat; the new one is not.
+    const demoRow = page.locator(`[data-test="tenant-row"][data-sub-domain="${server.tenant}"]`);
+    await byTest(demoRow, "app-check").click();
+    await byTest(demoRow, "app-check-result").and(page.locator(".el-tag--success")).waitFor();
+    await byTest(row, "app-check").click();
+    await byTest(row, "app-check-result").and(page.locator(".el-tag--danger")).waitFor();
   });
 
   test("logout: back to the login page, and the session is over (/admin/api/me answers 401)", async () => {
