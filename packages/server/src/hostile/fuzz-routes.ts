@@ -3,6 +3,8 @@
  * plausible value or a hostile one (non-finite and huge numbers, unicode with
  * lone surrogates, NUL, arrays, objects, nulls, kilobytes of text), plus
  * parameters the route does not know, sent as a query string, a form or JSON.
+ * The console's routes (ADMIN_FUZZ_ROUTES) the same way, with an operator's
+ * session, now and then a wrong one or another site's Origin.
  */
 import fc from "fast-check";
 
@@ -181,15 +183,160 @@ export function urlEncoded(params: Record<string, FieldValue>): string {
 
 const BOUNDARY = "fuzz-boundary-Xq8Lr2";
 
-/** A multipart/form-data body: each parameter a field (arrays and objects as JSON), then the file `upfile`. */
-export function multipartBody(params: Record<string, FieldValue>, file: Buffer): { body: Buffer; contentType: string } {
+/** A multipart/form-data body: each parameter a field (arrays and objects as JSON), then the file (`upfile`, the mini program's field). */
+export function multipartBody(params: Record<string, FieldValue>, file: Buffer, fileField = "upfile"): { body: Buffer; contentType: string } {
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(params)) {
     const text = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
     parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, "_")}"\r\n\r\n${text}\r\n`));
   }
-  parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="upfile"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), file);
+  parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${fileField}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), file);
   parts.push(Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${BOUNDARY}` };
 }
 
+// ---------------------------------------------------------------------------
+// The operator console's API (/admin/api), fuzzed with an operator's session.
+
+export interface AdminFuzzRoute {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** The path after /admin/api; each `:name` is filled from the field of that name. */
+  path: string;
+  /** A picture upload: multipart/form-data, file field `file`. */
+  upload?: boolean;
+  /** Ends the session it is sent with: never sent with the fuzz operator's cookie. */
+  endsSession?: boolean;
+  /** Costs a password hash per request (login): fewer runs. */
+  slow?: boolean;
+  fields: Record<string, fc.Arbitrary<FieldValue>>;
+}
+
+/**
+ * A console field: plausible six times in seven, so a request whose eleven
+ * fields (a goods) are all plausible comes often enough to reach the handler.
+ */
+function mostly(plausible: fc.Arbitrary<FieldValue>): fc.Arbitrary<FieldValue> {
+  return fc.oneof({ arbitrary: plausible, weight: 6 }, { arbitrary: hostileValue, weight: 1 });
+}
+
+const tenantName = mostly(fc.constantFrom("shop-a", "shop-a", "shop-b", "nope"));
+const adminId = mostly(fc.integer({ min: 1, max: 14 }));
+const uid = mostly(fc.integer({ min: 1, max: 6 }));
+const shortText = mostly(fc.string({ minLength: 1, maxLength: 16 }));
+const randomOptions = fc.array(
+  fc.record({
+    id: fc.integer({ min: 1, max: 4 }),
+    name: fc.string({ minLength: 1, maxLength: 6 }),
+    values: fc.array(fc.record({ id: fc.integer({ min: 1, max: 8 }), name: fc.string({ minLength: 1, maxLength: 6 }) }), { minLength: 1, maxLength: 3 }),
+  }),
+  { maxLength: 3 },
+);
+const someOptions = [
+  { id: 1, name: "颜色", values: [{ id: 1, name: "红" }, { id: 2, name: "蓝" }] },
+  { id: 2, name: "尺码", values: [{ id: 3, name: "M" }] },
+];
+const optionsValue = mostly(fc.oneof(fc.constant<FieldValue>([]), fc.constant<FieldValue>(someOptions), randomOptions));
+const goodsFields = {
+  tenant: tenantName,
+  name: shortText,
+  categoryId: mostly(fc.option(fc.integer({ min: 1, max: 5 }))),
+  pics: mostly(fc.array(fc.oneof(fc.webUrl(), fc.constant("/shop-a/dfs/files/a.png")), { maxLength: 3 })),
+  // The list price mostly at or above the price, as it must be.
+  price: mostly(fc.integer({ min: 0, max: 1000 })),
+  originalPrice: mostly(fc.integer({ min: 900, max: 100_000 })),
+  stock: mostly(fc.integer({ min: 0, max: 1000 })),
+  sort: mostly(fc.integer({ min: -10, max: 10 })),
+  onShelf: mostly(fc.boolean()),
+  options: optionsValue,
+  content: mostly(fc.string({ maxLength: 200 })),
+};
+const catalogueRow = fc.record({ name: fc.string({ maxLength: 12 }), price: fc.oneof(fc.integer(), fc.string({ maxLength: 6 })), stock: fc.oneof(fc.integer(), fc.string({ maxLength: 4 })) }, { requiredKeys: [] });
+const catalogueText = mostly(
+  fc.oneof(
+    fc.array(catalogueRow, { maxLength: 3 }).map((rows) => JSON.stringify(rows)),
+    fc.array(catalogueRow, { maxLength: 3 }).map((rows) => ["name,price,stock", ...rows.map((r) => [r.name, r.price, r.stock].map((cell) => `"${String(cell ?? "").replaceAll('"', '""')}"`).join(","))].join("\n")),
+    fc.json({ maxDepth: 3 }),
+    fc.string({ maxLength: 200 }),
+  ),
+);
+const appidValue = mostly(fc.oneof(fc.constantFrom("wxa000000000000001", "wxb000000000000002", "wxc000000000000003"), fc.stringMatching(/^wx[0-9a-f]{16}$/)));
+const secretValue = mostly(fc.stringMatching(/^[0-9a-f]{32}$/));
+const paging = { page: mostly(fc.integer({ min: 1, max: 3 })), pageSize: mostly(fc.integer({ min: 1, max: 100 })) };
+
+export const ADMIN_FUZZ_ROUTES: AdminFuzzRoute[] = [
+  { method: "POST", path: "/login", slow: true, fields: { username: mostly(fc.constantFrom("root", "nobody", "shopb-op")), password: text, otp: mostly(fc.stringMatching(/^\d{6}$/)) } },
+  { method: "POST", path: "/logout", endsSession: true, fields: {} },
+  { method: "GET", path: "/me", fields: {} },
+  { method: "GET", path: "/tenants", fields: {} },
+  { method: "POST", path: "/tenants", fields: { subDomain: mostly(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/)) } },
+  { method: "POST", path: "/tenants/:subDomain/apps", fields: { subDomain: tenantName, appid: appidValue, secret: secretValue } },
+  { method: "POST", path: "/tenants/:subDomain/apps/:appid/check", fields: { subDomain: tenantName, appid: appidValue } },
+  { method: "GET", path: "/users", fields: { tenant: tenantName, q: mostly(fc.string({ maxLength: 10 })), ...paging } },
+  { method: "GET", path: "/users/:uid", fields: { uid, tenant: tenantName } },
+  { method: "POST", path: "/users/:uid/revoke-sessions", fields: { uid, tenant: tenantName } },
+  { method: "POST", path: "/users/:uid/sessions/:sessionId/revoke", fields: { uid, sessionId: mostly(fc.integer({ min: 1, max: 20 })), tenant: tenantName } },
+  { method: "POST", path: "/users/:uid/disable", fields: { uid, tenant: tenantName } },
+  { method: "POST", path: "/users/:uid/enable", fields: { uid, tenant: tenantName } },
+  { method: "GET", path: "/dashboard", fields: { tenant: tenantName, days: mostly(fc.integer({ min: 1, max: 366 })) } },
+  { method: "GET", path: "/audit", fields: { tenant: tenantName, limit: mostly(fc.integer({ min: 1, max: 500 })) } },
+  { method: "GET", path: "/settings/rate-limits", fields: {} },
+  {
+    method: "GET",
+    path: "/goods",
+    fields: { tenant: tenantName, q: mostly(fc.string({ maxLength: 10 })), categoryId: adminId, shelf: mostly(fc.constantFrom("all", "on", "off")), ...paging },
+  },
+  { method: "GET", path: "/goods/:id", fields: { id: adminId, tenant: tenantName } },
+  { method: "POST", path: "/goods", fields: goodsFields },
+  { method: "PUT", path: "/goods/:id", fields: { id: adminId, ...goodsFields } },
+  { method: "DELETE", path: "/goods/:id", fields: { id: adminId, tenant: tenantName } },
+  { method: "GET", path: "/categories", fields: { tenant: tenantName } },
+  { method: "POST", path: "/categories", fields: { tenant: tenantName, name: shortText, sort: mostly(fc.integer({ min: -10, max: 10 })) } },
+  { method: "PUT", path: "/categories/:id", fields: { id: adminId, tenant: tenantName, name: shortText, sort: mostly(fc.integer({ min: -10, max: 10 })) } },
+  { method: "DELETE", path: "/categories/:id", fields: { id: adminId, tenant: tenantName } },
+  { method: "POST", path: "/pictures", upload: true, fields: { tenant: tenantName } },
+  { method: "POST", path: "/goods/import", fields: { tenant: tenantName, format: mostly(fc.constantFrom("csv", "json")), text: catalogueText } },
+];
+
+/** Where a console request's parameters go: the query string (GET, DELETE, a picture's tenant) or a body. */
+export function adminEncodings(route: AdminFuzzRoute): Encoding[] {
+  if (route.method === "GET" || route.method === "DELETE") return ["query"];
+  return route.upload ? ["multipart", "multipart", "multipart", "json"] : ["json", "json", "json", "form", "query"];
+}
+
+/** The fuzz operator's session (run time), mostly; now and then none, a made-up one, a wrong CSRF token, or a page of another site. */
+export const SESSION_PLACEHOLDER = { cookie: "__COOKIE__", csrf: "__CSRF__", origin: "__ORIGIN__" } as const;
+const sameSite: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { arbitrary: fc.constant<Record<string, string>>({}), weight: 8 },
+  { arbitrary: fc.constant<Record<string, string>>({ origin: SESSION_PLACEHOLDER.origin, "sec-fetch-site": "same-origin" }), weight: 3 },
+  { arbitrary: fc.constantFrom<Record<string, string>>({ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }), weight: 1 },
+  { arbitrary: headerText.map((origin) => ({ origin })), weight: 1 },
+);
+export const consoleHeaders = fc
+  .tuple(
+    fc.record(
+      {
+        cookie: fc.oneof(
+          { arbitrary: fc.constant(`wegate_admin=${SESSION_PLACEHOLDER.cookie}`), weight: 12 },
+          { arbitrary: headerText, weight: 1 },
+          { arbitrary: headerText.map((value) => `wegate_admin=${value}`), weight: 1 },
+        ),
+        "x-csrf-token": fc.oneof({ arbitrary: fc.constant(SESSION_PLACEHOLDER.csrf), weight: 12 }, { arbitrary: headerText, weight: 1 }),
+        "accept-language": fc.constantFrom("en", "zh-CN", "*"),
+      },
+      { requiredKeys: ["cookie", "x-csrf-token"] },
+    ),
+    sameSite,
+  )
+  .map(([session, site]) => ({ ...session, ...site }) as Record<string, string>);
+
+/** A console route's requests: its fields (each possibly left out), unknown ones, headers and an encoding. */
+export function adminRequestOf(route: AdminFuzzRoute) {
+  return fc.record({
+    // All the fields mostly (a goods has eleven, each required), some left out now and then.
+    fields: fc.oneof({ arbitrary: fc.record(route.fields), weight: 3 }, { arbitrary: fc.record(route.fields, { requiredKeys: [] }), weight: 1 }),
+    extra: fc.oneof({ arbitrary: fc.constant({}), weight: 3 }, { arbitrary: extraFields, weight: 1 }),
+    headers: consoleHeaders,
+    encoding: fc.constantFrom(...adminEncodings(route)),
+    file: fileBytes,
+  });
+}
