@@ -5,6 +5,8 @@
  * wx.login code, phone code, session_key, access_token, app secret,
  * encryptedData, iv and phone number that was used is looked for in every log line: none may appear.
  * The corpus's answers are searched too: none may carry a secret its own request did not send.
+ * The console's secrets the same way: operators' passwords, TOTP secrets and
+ * codes, app secrets added through the console, session cookies and CSRF tokens.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -12,8 +14,12 @@ import { CODE2SESSION_PATH, GET_USER_PHONE_NUMBER_PATH, type SimFault, STABLE_TO
 import { errors } from "../errors";
 import { testDatabases } from "../testing/databases";
 import { type Harness, type Reply, startHarness } from "../testing/harness";
+import { Secret, TOTP } from "otpauth";
+import { hashPassword } from "../admin/password";
+import { newTotpSecret } from "../admin/totp";
+import { ADMIN_CASE_SECRETS } from "./cases/admin";
 import { hostileCorpus } from "./corpus";
-import { logIn, type Seeded, seedUsers } from "./fixtures";
+import { consoleLogIn, logIn, type Seeded, seedUsers } from "./fixtures";
 import { rawRequest } from "./raw-http";
 import { placeholders, runCase } from "./run-case";
 
@@ -79,6 +85,13 @@ for (const database of testDatabases()) {
       for (const user of [seeded.alice, seeded.bob]) secret(user.token, `token of ${user.name}`);
       secret(seeded.aliceInB, "alice's token in shop-b");
       secret(seeded.revoked, "alice's logged-out token");
+      for (const [name, session] of [["root", seeded.admin.root], ["shopb-op", seeded.admin.shopB]] as const) {
+        secret(session.cookie, `${name}'s console cookie`);
+        secret(session.csrf, `${name}'s CSRF token`);
+      }
+      secret(seeded.admin.revoked, "root's logged-out console cookie");
+      // Sent in the console cases' bodies: never in a log line, nor in any answer (their own included).
+      for (const [name, value] of Object.entries(ADMIN_CASE_SECRETS)) secret(value, `the console cases' ${name}`);
       return seeded;
     }
 
@@ -199,6 +212,105 @@ for (const database of testDatabases()) {
         const answer = answers.find((a) => !a.used.includes(value) && a.text.includes(value));
         if (answer) echoed.push(`${what} in the answer to ${answer.name}: ${answer.text.slice(0, 300)}`);
       }
+      assert.deepEqual(echoed, []);
+    });
+
+    test("console: no log line holds a password, a TOTP secret or code, an app secret, a session cookie or a CSRF token", async () => {
+      const now = h.clock();
+      /** Secrets no answer may carry either (a session's cookie and CSRF token are its login's answer). */
+      const neverAnswered = new Map<string, string>();
+      const hidden = (value: string, what: string) => {
+        secret(value, what);
+        neverAnswered.set(value, what);
+      };
+      const answers: Array<{ what: string; text: string }> = [];
+      const send = async (what: string, method: string, path: string, options: { body?: unknown; cookie?: string; csrf?: string; headers?: Record<string, string> } = {}) => {
+        const headers: Record<string, string> = { ...options.headers };
+        if (options.body !== undefined) headers["content-type"] = "application/json";
+        if (options.cookie) headers.cookie = `wegate_admin=${options.cookie}`;
+        if (options.csrf) headers["x-csrf-token"] = options.csrf;
+        const response = await fetch(`${h.url}/admin/api${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+        const text = await response.text();
+        answers.push({ what, text: `${[...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n")}\n${text}` });
+        return JSON.parse(text) as { code: number; msg: string; data?: any };
+      };
+
+      // A password login, a wrong password, and the password where it does not belong.
+      const password = "olga-password-Xk39pQ";
+      hidden(password, "olga's password");
+      hidden("olga-wrong-password-5Tz", "a wrong password of olga's");
+      await h.admin.addOperator({ username: "olga", passwordHash: await hashPassword(password), tenantId: null }, now);
+      assert.equal((await send("a wrong password", "POST", "/login", { body: { username: "olga", password: "olga-wrong-password-5Tz" } })).code, 60002);
+      assert.equal((await send("the password in the query", "POST", `/login?username=olga&password=${password}`, { body: {} })).code, 300);
+      assert.equal((await send("the password beside a bad name", "POST", "/login", { body: { username: "olga\u0000", password } })).code, 300);
+      const olga = await consoleLogIn(h, "olga", password);
+      secret(olga.cookie, "olga's console cookie");
+      secret(olga.csrf, "olga's CSRF token");
+
+      // TOTP: no code, a wrong one, the right one, the right one again.
+      const totpSecret = newTotpSecret();
+      hidden(totpSecret, "tom's TOTP secret");
+      await h.admin.addOperator({ username: "tom", passwordHash: await hashPassword(password), tenantId: null }, now);
+      assert.ok(await h.admin.setTotp("tom", h.app.secretBox.seal(totpSecret), now));
+      const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(totpSecret) });
+      const code = totp.generate({ timestamp: now });
+      const wrongCode = [1, 2, 3, 4, 5].map((steps) => totp.generate({ timestamp: now + steps * 3_600_000 })).find((c) => c !== code)!;
+      assert.equal((await send("tom without a code", "POST", "/login", { body: { username: "tom", password } })).code, 60030);
+      assert.equal((await send("tom with a wrong code", "POST", "/login", { body: { username: "tom", password, otp: wrongCode } })).code, 60031);
+      const tom = await consoleLogIn(h, "tom", password, code);
+      secret(tom.cookie, "tom's console cookie");
+      secret(tom.csrf, "tom's CSRF token");
+      assert.equal((await send("tom's code again", "POST", "/login", { body: { username: "tom", password, otp: code } })).code, 60031);
+      assert.equal((await send("tom's code in the query", "POST", `/login?otp=${code}`, { body: { username: "tom", password: "x", otp: ` ${code} ` } })).code, 60002);
+
+      // App secrets: added, checked (WeChat knows the first), re-keyed, refused when malformed.
+      const appid = "wxc000000000000003";
+      const appSecret = "3a9c1f0e7b5d2468ace0fdb97531eca8";
+      const rekeyed = "b7e1d2c3a4f5069788796a5b4c3d2e1f";
+      const malformed = "3a9c1f0e7b5d2468ace0fdb97531ecaZ";
+      hidden(appSecret, "the app secret added through the console");
+      hidden(rekeyed, "the app secret the app was re-keyed with");
+      hidden(malformed, "a malformed app secret");
+      h.world.addApp({ appid, secret: appSecret });
+      const as = { cookie: olga.cookie, csrf: olga.csrf };
+      assert.equal((await send("add an app", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: appSecret } })).code, 0);
+      assert.deepEqual((await send("check it", "POST", `/tenants/shop-a/apps/${appid}/check`, as)).data, { ok: true });
+      assert.equal((await send("re-key it", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: rekeyed } })).code, 0);
+      assert.equal((await send("check the wrong key", "POST", `/tenants/shop-a/apps/${appid}/check`, as)).data.ok, false);
+      assert.equal((await send("a malformed secret", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: malformed } })).code, 300);
+      assert.equal((await send("a secret without the CSRF token", "POST", "/tenants/shop-a/apps", { cookie: olga.cookie, body: { appid, secret: appSecret } })).code, 60004);
+      assert.equal((await send("a secret from another site", "POST", "/tenants/shop-a/apps", { ...as, headers: { origin: "https://evil.example" }, body: { appid, secret: appSecret } })).code, 60004);
+      assert.equal((await send("a secret in the query", "POST", `/tenants/shop-a/apps?secret=${appSecret}`, { ...as, body: { appid } })).code, 300);
+
+      // Cookies and CSRF tokens where they do not belong, and after logout.
+      assert.equal((await send("the cookie in the query", "GET", `/tenants?wegate_admin=${olga.cookie}&csrf=${olga.csrf}`)).code, 60001);
+      assert.equal((await send("a wrong CSRF token", "POST", "/users/1/disable", { cookie: olga.cookie, csrf: tom.csrf, body: { tenant: "shop-a" } })).code, 60004);
+      assert.equal((await send("logout", "POST", "/logout", as)).code, 0);
+      assert.equal((await send("after logout", "GET", "/me", as)).code, 60001);
+      const host = new URL(h.url).host;
+      for (const request of [
+        `GET /admin/api/me HTTP/1.1\r\nHost: ${host}\r\nCookie: wegate_admin=${tom.cookie}\x01\r\nConnection: close\r\n\r\n`,
+        `GET /admin/api/me HTTP/1.1\r\nHost: ${host}\r\nCookie: wegate_admin=${tom.cookie}\r\nX-Pad: ${"p".repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`,
+        `POST /admin/api/login?password=${password} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}`,
+        `POST /admin/api/logout HTTP/1.1\r\nHost: ${host}\r\nCookie: wegate_admin=${tom.cookie}\r\nX-CSRF-Token: ${tom.csrf}\0\r\nConnection: close\r\n\r\n`,
+      ]) {
+        await rawRequest(h.url, request);
+      }
+
+      assert.equal(h.app.log.level, "debug");
+      assert.ok(h.logs.some((line) => line.includes("/admin/api/login")), "console requests were logged");
+      const leaks: string[] = [];
+      for (const [value, what] of secrets) {
+        const line = h.logs.find((l) => l.includes(value));
+        if (line) leaks.push(`${what} in: ${line.slice(0, 400)}`);
+      }
+      // Six digits: looked for as a number of its own, not inside a longer one.
+      for (const [value, what] of [[code, "tom's TOTP code"], [wrongCode, "a wrong TOTP code"]]) {
+        const line = h.logs.find((l) => new RegExp(`(?<!\\d)${value}(?!\\d)`).test(l));
+        if (line) leaks.push(`${what} in: ${line.slice(0, 400)}`);
+      }
+      assert.deepEqual(leaks, []);
+      const echoed = answers.flatMap(({ what, text }) => [...neverAnswered].filter(([value]) => text.includes(value)).map(([, secretName]) => `${secretName} in the answer to ${what}`));
       assert.deepEqual(echoed, []);
     });
   });
