@@ -397,6 +397,9 @@ function goodsCases(): HostileCase[] {
     get("/goods/1", BAD_INPUT),
     del("/goods/1", BAD_INPUT),
     del("/goods/1?tenant=shop-a&tenant=shop-b", BAD_INPUT),
+    // A DELETE's tenant is its query's: a body does not name another one.
+    call("DELETE", "/goods/1?tenant=shop-b", { tenant: "shop-a" }, NOT_FOUND),
+    call("DELETE", "/goods/1", { tenant: "shop-a" }, BAD_INPUT),
     del("/goods/1?tenant=", BAD_INPUT),
     get("/goods/..%2f..%2fetc%2fpasswd?tenant=shop-a", BAD_INPUT),
     get("/goods/1%2f2?tenant=shop-a", BAD_INPUT),
@@ -581,7 +584,8 @@ const APP = { appid: "wxc000000000000003", secret: S.appSecret };
 
 function tenantCases(): HostileCase[] {
   const cases: HostileCase[] = [];
-  for (const subDomain of ["", "A", "Shop-C", "-x", "a_b", "../x", "a/b", "a.b", "a b", "a\u0000", "a\u0001", "商店", "x".repeat(64)]) {
+  // The server's own first path segments too: a tenant there would be shadowed (or shadow them).
+  for (const subDomain of ["", "A", "Shop-C", "-x", "a_b", "../x", "a/b", "a.b", "a b", "a\u0000", "a\u0001", "商店", "x".repeat(64), "admin", "docs", "healthz", "readyz"]) {
     cases.push(post("/tenants", { subDomain }, BAD_INPUT));
   }
   cases.push(
@@ -601,12 +605,16 @@ function tenantCases(): HostileCase[] {
     [{ ...APP, appid: "wxc000000000000003\u0000" }, BAD_INPUT],
     [{ ...APP, appid: "../wxa000000000000001" }, BAD_INPUT],
     [{ ...APP, appid: "x".repeat(65) }, BAD_INPUT],
+    [{ ...APP, appid: "wxc00000000000000\u0001" }, BAD_INPUT],
+    [{ ...APP, appid: " wxc000000000000003" }, BAD_INPUT],
     [{ ...APP, appid: ["wxc000000000000003", "wxc000000000000004"] }, BAD_INPUT],
     [{ ...APP, secret: S.shortSecret }, BAD_INPUT],
     [{ ...APP, secret: `${S.appSecret}0` }, BAD_INPUT],
     [{ ...APP, secret: S.nonHexSecret }, BAD_INPUT],
     [{ ...APP, secret: `${S.appSecret.slice(0, 16)}\u0000${S.appSecret.slice(17)}` }, BAD_INPUT],
     [{ ...APP, secret: ` ${S.appSecret}` }, BAD_INPUT],
+    [{ ...APP, secret: `${S.appSecret.slice(0, 31)}\u0001` }, BAD_INPUT],
+    [{ ...APP, secret: `${S.appSecret}\n` }, BAD_INPUT],
     [{ ...APP, secret: "x".repeat(257) }, BAD_INPUT],
     [{ ...APP, secret: { $ne: "" } }, BAD_INPUT],
     [{ appid: APP.appid }, BAD_INPUT],
@@ -717,6 +725,8 @@ function pictureCases(): HostileCase[] {
     upload([file(bytes(PNG.subarray(0, 40)))], { status: 400, code: 41007 }),
     upload([file(bytes(PNG.subarray(0, 8)))], { status: 400, code: 41007 }),
     upload([file(bytes(Buffer.concat([PNG, Buffer.from("<?php system($_GET['c']); ?>")])))], { status: 400, code: 41008 }),
+    // Past the upload limit (5 MB by default): cut off, not stored.
+    upload([file(bytes(PNG) + "\0".repeat(5 * 1024 * 1024))], { status: 413, code: 41004 }),
     upload([{ name: "__proto__", content: "x" }, file(bytes(PNG))], BAD_INPUT),
     upload([...Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, content: "x" })), file(bytes(PNG))], BAD_INPUT),
     upload([file(bytes(PNG))], MALFORMED, { end: "--hostile-boundary-7MA4YWxkTrZu0gW" }),
