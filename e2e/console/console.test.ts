@@ -1,7 +1,7 @@
 /**
  * The operator console in a real Chromium against a real `wegate serve`
  * process (demo mode: the embedded WeChat simulator, SQLite): operators made
- * with the CLI, login and its failures, goods with a picture reaching the mini
+ * with the CLI, login and its failures, a TOTP second factor, goods with a picture reaching the mini
  * program API, revoking a user's sessions (and the audit log saying so),
  * disabling and enabling a user, a tenant-scoped operator kept to its tenant
  * (in the page and through the API), a tenant and app added and checked,
@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
+import { Secret, TOTP } from "otpauth";
 import sharp from "sharp";
 import { byTest, choose, type Chromium, confirmBox, consoleApi, field, launchChromium } from "./browser";
 import { type ConsoleServer, consoleServer } from "./serve";
@@ -19,6 +20,7 @@ import { type ConsoleServer, consoleServer } from "./serve";
 const ROOT = { username: "root", password: "root-passw0rd-控制台" };
 const CLERK_B = { username: "clerk-b", password: "clerk-b-passw0rd" };
 const GUESSED = { username: "guessed", password: "guessed-passw0rd" };
+const GUARDED = { username: "guarded", password: "guarded-passw0rd" };
 const OTHER_TENANT = { subDomain: "shop-b", appid: "wxb000000000000002", secret: "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0" };
 
 // `npm test` builds it first; the server answers "not built" without it.
@@ -28,6 +30,8 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
   let server: ConsoleServer;
   let chromium: Chromium;
   let page: Page;
+  /** The TOTP secret `wegate admin totp` printed for GUARDED. */
+  let guardedSecret = "";
 
   before(async () => {
     server = consoleServer();
@@ -57,24 +61,35 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     await byTest(page, "nav-dashboard").waitFor();
   }
 
+  /** GUARDED's authenticator app, now. */
+  const codeNow = () => new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(guardedSecret) }).generate();
+
   /** Opens a page of the shell's menu. */
   const go = (nav: "dashboard" | "goods" | "users" | "tenants" | "audit") => byTest(page, `nav-${nav}`).click();
 
   test("the first operator is made with the CLI (and a tenant-scoped one), then the server starts", async () => {
     assert.match((await server.cli(["admin", "list"])).out, /no operators yet/);
     // Side by side where nothing depends on another: each command is a Node process of its own.
-    const [tenant, root, guessed] = await Promise.all([
+    const [tenant, root, guessed, guarded] = await Promise.all([
       server.cli(["tenant", "add", OTHER_TENANT.subDomain, "--appid", OTHER_TENANT.appid, "--secret", OTHER_TENANT.secret]),
       server.cli(["admin", "add", ROOT.username], `${ROOT.password}\n`),
       server.cli(["admin", "add", GUESSED.username], `${GUESSED.password}\n`),
+      server.cli(["admin", "add", GUARDED.username], `${GUARDED.password}\n`),
     ]);
     assert.equal(tenant.status, 0, tenant.err);
     assert.equal(root.status, 0, root.err);
     assert.match(root.out, /operator root added \(all tenants\)/);
     assert.equal(guessed.status, 0, guessed.err);
-    const clerk = await server.cli(["admin", "add", CLERK_B.username, "--tenant", OTHER_TENANT.subDomain], `${CLERK_B.password}\n`);
+    assert.equal(guarded.status, 0, guarded.err);
+    const [clerk, totp] = await Promise.all([
+      server.cli(["admin", "add", CLERK_B.username, "--tenant", OTHER_TENANT.subDomain], `${CLERK_B.password}\n`),
+      server.cli(["admin", "totp", GUARDED.username]),
+    ]);
     assert.equal(clerk.status, 0, clerk.err);
     assert.match(clerk.out, /operator clerk-b added \(tenant shop-b\)/);
+    assert.equal(totp.status, 0, totp.err);
+    guardedSecret = /^secret: ([A-Z2-7]+)$/m.exec(totp.out)?.[1] ?? "";
+    assert.ok(guardedSecret, `the TOTP secret is printed once: ${totp.out}`);
 
     const [listed] = await Promise.all([server.cli(["admin", "list"]).then((result) => result.out), server.serve()]);
     assert.match(listed, /^root\t\(all tenants\)(\t|$)/m);
@@ -99,6 +114,29 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     // The demo catalogue's ten goods are counted.
     await byTest(page, "dashboard-goods").filter({ hasText: /\d/ }).waitFor();
     await byTest(page, "dashboard-chart").locator("canvas, svg").first().waitFor();
+  });
+
+  test("an operator with TOTP: the page asks for the authenticator's code after the password; a code is good once", async () => {
+    await page.context().clearCookies();
+    await openConsole();
+    assert.equal(await submitLogin(GUARDED.username, GUARDED.password), 401, "the password alone is not enough");
+    await field(page, "login-otp").waitFor();
+    await field(page, "login-otp").fill("000000" === codeNow() ? "111111" : "000000");
+    assert.equal(await submitLogin(GUARDED.username, GUARDED.password), 401, "a wrong code");
+    await byTest(page, "login-error").waitFor();
+    const code = codeNow();
+    await field(page, "login-otp").fill(code);
+    assert.equal(await submitLogin(GUARDED.username, GUARDED.password), 200, "the authenticator's code");
+    await byTest(page, "nav-dashboard").waitFor();
+
+    await byTest(page, "logout").click();
+    await field(page, "login-username").waitFor();
+    const replayed = await page.request.post(new URL("/admin/api/login", page.url()).toString(), {
+      data: { username: GUARDED.username, password: GUARDED.password, otp: code },
+      headers: { origin: new URL(page.url()).origin },
+    });
+    assert.equal(replayed.status(), 401);
+    assert.equal(((await replayed.json()) as { code: number }).code, 60031, "a code already used is refused");
   });
 
   test("failed logins lock the account: then even the right password gets the lockout message (429)", async () => {
