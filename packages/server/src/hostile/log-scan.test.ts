@@ -275,6 +275,13 @@ for (const database of testDatabases()) {
       const as = { cookie: olga.cookie, csrf: olga.csrf };
       assert.equal((await send("add an app", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: appSecret } })).code, 0);
       assert.deepEqual((await send("check it", "POST", `/tenants/shop-a/apps/${appid}/check`, as)).data, { ok: true });
+      // WeChat failing every way while it checks: ok:false with WeChat's words, the secret in no log line.
+      for (const fault of FAULTS) {
+        h.world.setFault(STABLE_TOKEN_PATH, fault);
+        const checked = await send(`check it, ${JSON.stringify(fault)}`, "POST", `/tenants/shop-a/apps/${appid}/check`, as);
+        assert.equal(checked.data?.ok, false, `${JSON.stringify(fault)}: ${checked.msg}`);
+      }
+      h.world.setFault(STABLE_TOKEN_PATH, undefined);
       assert.equal((await send("re-key it", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: rekeyed } })).code, 0);
       assert.equal((await send("check the wrong key", "POST", `/tenants/shop-a/apps/${appid}/check`, as)).data.ok, false);
       assert.equal((await send("a malformed secret", "POST", "/tenants/shop-a/apps", { ...as, body: { appid, secret: malformed } })).code, 300);
