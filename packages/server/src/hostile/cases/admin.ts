@@ -521,6 +521,25 @@ function categoryCases(): HostileCase[] {
     get("/categories?tenant=shop-a", OK),
   );
   for (const id of NOT_INTEGER_TEXTS) cases.push(put(`/categories/${id}`, CATEGORY, BAD_INPUT), del(`/categories/${id}?tenant=shop-a`, BAD_INPUT));
+  const typed = (type: string, body: string, expect: Expect, extra: Headers = {}): HostileCase => {
+    const c = post("/categories", body, expect);
+    return { ...c, name: `${c.name} as ${type}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ""}`, headers: { ...c.headers, "content-type": type, ...extra } };
+  };
+  const elsewhere = JSON.stringify({ ...CATEGORY, tenant: "nope" });
+  cases.push(
+    typed("application/json", `\uFEFF${elsewhere}`, NOT_FOUND),
+    typed("application/json; charset=utf-16", elsewhere, NOT_FOUND),
+    typed("text/json", JSON.stringify(CATEGORY), UNSUPPORTED_TYPE),
+    // A compressed body is not read as one: it is no JSON.
+    typed("application/json", "\x1f\x8b\x08\x00\x00\x00\x00\x00", BAD_INPUT, { "content-encoding": "gzip" }),
+    // A name given twice: the last counts, and shopb-op's scope with it.
+    post("/categories", `{"tenant":"shop-b","tenant":"shop-a","name":"x","sort":0}`, NOT_FOUND, { as: SHOP_B }),
+    // The body's tenant, not the query's.
+    post("/categories?tenant=shop-a", { ...CATEGORY, tenant: "nope" }, NOT_FOUND),
+    post("/categories", { ...CATEGORY, tenant: "SHOP-A" }, NOT_FOUND),
+    call("DELETE", "/categories/2?tenant=shop-a", "", BAD_INPUT),
+    { ...post("/categories/2?tenant=shop-a", "", ROUTE_NOT_FOUND), headers: { ...ROOT, "x-http-method-override": "DELETE" }, name: "POST /admin/api/categories/2 with X-HTTP-Method-Override: DELETE" },
+  );
   cases.push(put("/categories/..%2f1", CATEGORY, BAD_INPUT), del("/categories/1%2f..?tenant=shop-a", BAD_INPUT));
   return cases;
 }
