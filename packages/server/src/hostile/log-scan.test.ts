@@ -327,7 +327,7 @@ test("rate-limited requests (HTTP 429) log no token, code or phone number either
   const limit = (max: number) => ({ max, windowMs: 60_000 });
   const limited = await startHarness({
     logLevel: "debug",
-    rateLimits: { login: limit(3), phone: limit(2), token: limit(4), ip: limit(40), upload: limit(1), uploadDaily: limit(2) },
+    rateLimits: { login: limit(3), phone: limit(2), token: limit(4), ip: limit(40), upload: limit(1), uploadDaily: limit(2), adminLogin: limit(2) },
   });
   try {
     const used = new Map<string, string>();
@@ -344,7 +344,21 @@ test("rate-limited requests (HTTP 429) log no token, code or phone number either
       statuses.add((await limited.get("/shop-a/user/check-token", { token })).status);
       statuses.add((await limited.get("/shop-a/user/detail", {}, { authorization: `Bearer ${token}` })).status);
     }
+    // Console logins, past their limit: the password (and the name, which may be one typed in the wrong field) are in no line.
+    const password = "lena-console-password-Rk7";
+    used.set(password, "a console password");
+    used.set("lena-operator-name", "a console username");
+    const consoleStatuses = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(`${limited.url}/admin/api/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "lena-operator-name", password, otp: "123456" }),
+      });
+      consoleStatuses.add(response.status);
+    }
     assert.ok(statuses.has(429), `some requests were limited: ${[...statuses].join(", ")}`);
+    assert.ok(consoleStatuses.has(429), `some console logins were limited: ${[...consoleStatuses].join(", ")}`);
     used.set(limited.world.phone("lena").purePhoneNumber, "lena's phone number");
     used.set(limited.tenants.a.secret, "the app secret of shop-a");
     const leaks = [...used].flatMap(([value, what]) => limited.logs.filter((line) => line.includes(value)).map((line) => `${what} in: ${line.slice(0, 400)}`));
