@@ -77,6 +77,8 @@ test("required fields, stock, sort, name and category", () => {
   assert.equal(goods({ name: "衣".repeat(128) }).name.length, 128);
   assert.deepEqual(errors({ name: "衣".repeat(129) }), ["name is longer than 128 characters"]);
   assert.deepEqual(errors({ name: 42 }), ["name must be text, got 42"]);
+  assert.deepEqual(errors({ name: "T恤\n包邮" }), ["name must be one line without control characters"]);
+  assert.deepEqual(errors({ category: "服饰\u001b[2J" }), ["category must be one line without control characters"]);
   assert.equal(goods({ category: " 服饰 " }).category, "服饰");
   assert.equal(goods({ category: "" }).category, null);
   assert.deepEqual(errors({ prise: "1" }), ['unknown field "prise" (known: name, category, price, originalPrice, stock, pics, content, options, sort)']);
@@ -125,6 +127,7 @@ test("bad options name the problem", () => {
   assert.deepEqual(errors({ options: "颜色:红|蓝;尺码" }), ['options "尺码" is not like 颜色:红|蓝']);
   assert.deepEqual(errors({ options: "颜色:" }), ["options: 颜色 has no values"]);
   assert.deepEqual(errors({ options: "颜色:红|红" }), ["options: 颜色 has 红 twice"]);
+  assert.deepEqual(errors({ options: [{ name: "颜色", values: ["红\u0007"] }] }), ['options: 颜色 value "红\\u0007" must be one line without control characters']);
   assert.deepEqual(errors({ options: "颜色:红;颜色:蓝" }), ["options: 颜色 appears twice"]);
   assert.deepEqual(errors({ options: ":红" }), ['options: an option needs a name of 1 to 32 characters, got ""']);
   assert.deepEqual(errors({ options: [{ name: "颜色", values: "红|蓝" }] }), ["options: 颜色 needs its values as a list of text"]);

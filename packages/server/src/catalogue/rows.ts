@@ -1,3 +1,4 @@
+import { isOneLine } from "../one-line";
 import type { NewGoods, SkuOption } from "../shop/store";
 
 /**
@@ -104,6 +105,7 @@ function textField(field: string, value: unknown, max: number, errors: string[])
   if (typeof value !== "string") return problem(errors, `${field} must be text, got ${shown(value)}`);
   const trimmed = value.trim();
   if (length(trimmed) > max) return problem(errors, `${field} is longer than ${max} characters`);
+  if (!isOneLine(trimmed)) return problem(errors, `${field} must be one line without control characters`);
   return trimmed;
 }
 
@@ -169,7 +171,7 @@ function options(value: unknown, errors: string[]): SkuOption[] {
   for (const item of raw) {
     const { name, values } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
     const optionName = typeof name === "string" ? name.trim() : "";
-    if (!optionName || length(optionName) > MAX_OPTION_TEXT) {
+    if (!optionName || length(optionName) > MAX_OPTION_TEXT || !isOneLine(optionName)) {
       errors.push(`options: an option needs a name of 1 to ${MAX_OPTION_TEXT} characters, got ${shown(name ?? item)}`);
       continue;
     }
@@ -185,6 +187,8 @@ function options(value: unknown, errors: string[]): SkuOption[] {
     if (kept.length > MAX_OPTION_VALUES) errors.push(`options: ${optionName} has more than ${MAX_OPTION_VALUES} values`);
     const tooLong = kept.find((v) => length(v) > MAX_OPTION_TEXT);
     if (tooLong) errors.push(`options: ${optionName} value ${shown(tooLong)} is longer than ${MAX_OPTION_TEXT} characters`);
+    const notOneLine = kept.find((v) => !isOneLine(v));
+    if (notOneLine) errors.push(`options: ${optionName} value ${shown(notOneLine)} must be one line without control characters`);
     const twice = kept.find((v, i) => kept.indexOf(v) !== i);
     if (twice) errors.push(`options: ${optionName} has ${twice} twice`);
     result.push({ id: result.length + 1, name: optionName, values: kept.map((v) => ({ id: ++valueId, name: v })) });

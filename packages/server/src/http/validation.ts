@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifySchemaValidationError, RouteOptions } from
 import type { Ajv } from "ajv";
 import localizeZh from "ajv-i18n/localize/zh/index.js";
 import { type Detail, detail } from "../errors";
+import { isOneLine } from "../one-line";
 
 /**
  * The ajv keyword every numeric field gets. Form and query values arrive as
@@ -36,7 +37,21 @@ export function finiteNumbers(ajv: Ajv): Ajv {
  */
 const TEXT = "x-text";
 
+/** The keyword names and labels opt into (`Label` in routes/schemas.ts): see isOneLine. */
+const LINE = "x-line";
+
 export function textStrings(ajv: Ajv): Ajv {
+  ajv.addKeyword({
+    keyword: LINE,
+    type: "string",
+    schemaType: "boolean",
+    errors: true,
+    validate: function line(this: unknown, _schema: boolean, data: string) {
+      if (isOneLine(data)) return true;
+      (line as unknown as { errors: unknown[] }).errors = [{ keyword: LINE, message: "must be one line without control characters", params: {} }];
+      return false;
+    },
+  });
   return ajv.addKeyword({
     keyword: TEXT,
     type: "string",
@@ -107,6 +122,7 @@ export function validationDetail(errors: FastifySchemaValidationError[]): Detail
   }
   if (first.keyword === FINITE) return detail(`${field} 应当是有限的数值`, `${field} must be a finite number`);
   if (first.keyword === TEXT) return detail(`${field} 不能包含 NUL 字符`, `${field} must not contain NUL characters`);
+  if (first.keyword === LINE) return detail(`${field} 应为单行文字，不能包含换行或控制字符`, `${field} must be one line without control characters`);
   const zh = [{ ...first }];
   localizeZh(zh as Parameters<typeof localizeZh>[0]);
   const name = field || "参数";

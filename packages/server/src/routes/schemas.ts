@@ -30,6 +30,9 @@ export function pageOf(query: { page?: number; pageSize?: number }) {
   return { offset: ((query.page ?? 1) - 1) * limit, limit };
 }
 
+/** A name or label of at most `maxLength` characters: one line, no control characters (http/validation.ts). */
+export const Label = (maxLength: number) => Type.String({ minLength: 1, maxLength, "x-line": true });
+
 export const NameLike = Type.String({ maxLength: 64, description: "Part of the name, case-insensitive" });
 
 /** Prices are integer cents inside wegate and yuan (two decimals) in responses. */

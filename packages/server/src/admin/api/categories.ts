@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { ApiError, detail } from "../../errors";
 import { ok } from "../../http/envelope";
-import { EmptyEnvelope, Envelope } from "../../routes/schemas";
+import { EmptyEnvelope, Envelope, Label } from "../../routes/schemas";
 import type { AdminContext } from "../context";
 import { CategoryId } from "./goods-schemas";
 import { SubDomain } from "./schemas";
@@ -10,7 +10,7 @@ import { SubDomain } from "./schemas";
 const CategoryRow = Type.Object({ id: Type.Integer(), name: Type.String(), sort: Type.Integer(), goodsCount: Type.Integer() });
 const CategoryBody = Type.Object({
   tenant: SubDomain,
-  name: Type.String({ minLength: 1, maxLength: 64 }),
+  name: Label(64),
   sort: Type.Integer({ minimum: -999_999_999, maximum: 999_999_999, description: "Lower first" }),
 });
 

@@ -1,12 +1,13 @@
 import { type Static, Type } from "typebox";
 import { ApiError, detail } from "../../errors";
+import { Label } from "../../routes/schemas";
 import type { Category, Goods, NewGoods, SkuOption } from "../../shop/store";
 import { SubDomain } from "./schemas";
 
 // The same bounds as a catalogue file's rows (catalogue/rows.ts) and the columns behind them.
 const Cents = Type.Integer({ minimum: 0, maximum: 999_999_999, description: "Integer cents" });
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
-const OptionText = Type.String({ minLength: 1, maxLength: 32 });
+const OptionText = Label(32);
 
 export const CategoryId = Id;
 
@@ -36,7 +37,7 @@ export const GoodsRow = Type.Object({
 
 export const GoodsBody = Type.Object({
   tenant: SubDomain,
-  name: Type.String({ minLength: 1, maxLength: 128 }),
+  name: Label(128),
   categoryId: Type.Union([CategoryId, Type.Null()]),
   pics: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 20, description: "Picture URLs (POST /pictures answers them); the first is the list picture" }),
   price: Cents,

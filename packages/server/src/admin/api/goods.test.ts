@@ -167,6 +167,9 @@ for (const database of testDatabases()) {
         ["price as yuan text", { price: "19.99" }, 300],
         ["a name too long", { name: "长".repeat(129) }, 300],
         ["an empty name", { name: "   " }, 300],
+        ["a name of two lines", { name: "Mug\nFREE" }, 300],
+        ["a terminal escape in a name", { name: "Mug \u001b[31mred" }, 300],
+        ["a C1 control in an option value", { options: [{ id: 1, name: "a", values: [{ id: 1, name: "x\u0085" }] }] }, 300],
         ["no stock", { stock: undefined }, 300],
         ["an unknown category", { categoryId: 999_999 }, 60021],
         ["another tenant's category", { categoryId: otherCategory.body.data.id }, 60021],
@@ -273,6 +276,9 @@ for (const database of testDatabases()) {
       const shoes = (await add("Shoes", 5)).body.data;
       assert.deepEqual({ ...shoes, id: typeof shoes.id }, { id: "number", name: "Shoes", sort: 5, goodsCount: 0 });
       assert.equal((await add("Shoes")).body.code, 60023);
+      const twoLines = await add("Shoes\r\nHats");
+      assert.deepEqual([twoLines.status, twoLines.body.code], [400, 300]);
+      assert.match(twoLines.body.msg, /name must be one line without control characters/);
       const hats = (await add("Hats", 6)).body.data;
       const renamed = await call("PUT", `/admin/api/categories/${hats.id}`, { body: { tenant: "shop-a", name: "Caps", sort: 7 }, session: root });
       assert.deepEqual(renamed.body.data, { id: hats.id, name: "Caps", sort: 7, goodsCount: 0 });
