@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { compiledOnce, type Connection } from "../storage/compiled";
 import type { Database } from "../storage/schema";
+import { turnLoader } from "../storage/turn-loader";
 import { AppidTakenError } from "./appid-taken";
 
 export interface Tenant {
@@ -66,6 +67,17 @@ export interface AccountsStore {
   findSessionKey(userId: number): Promise<string | undefined>;
 }
 
+function batchedUsersByOpenid(db: Kysely<Database>) {
+  const loader = turnLoader<{ tenantId: number; openid: string }, Selectable<Database["users"]> | undefined>(async (keys) => {
+    const rows = await db.selectFrom("users").selectAll()
+      .where(sql<boolean>`(tenant_id, openid) in (select * from unnest(${keys.map((k) => k.tenantId)}::int[], ${keys.map((k) => k.openid)}::text[]))`)
+      .execute();
+    const byKey = new Map(rows.map((row) => [`${row.tenant_id}/${row.openid}`, row]));
+    return keys.map((k) => byKey.get(`${k.tenantId}/${k.openid}`));
+  });
+  return (tenantId: number, openid: string) => loader.load({ tenantId, openid });
+}
+
 function toUser(row: Selectable<Database["users"]>): User {
   let ext: Record<string, string> = {};
   try {
@@ -121,7 +133,16 @@ export function createAccountsStore(connection: Connection): AccountsStore {
   const usersByOpenid = compiledOnce(connection, (p: { tenantId: number; openid: string }) =>
     db.selectFrom("users").selectAll().where("tenant_id", "=", p.tenantId).where("openid", "=", p.openid),
   );
-  const findUserByOpenid = (tenantId: number, openid: string) => usersByOpenid({ tenantId, openid }).then(([row]) => row && toUser(row));
+  // PostgreSQL: the users logins look up in one turn of the event loop, in
+  // one query (storage/turn-loader.ts: a round trip costs more than the lookup).
+  const userRowByOpenid =
+    connection.dialect === "postgres"
+      ? batchedUsersByOpenid(db)
+      : (tenantId: number, openid: string) => usersByOpenid({ tenantId, openid }).then(([row]) => row);
+  const findUserByOpenid = async (tenantId: number, openid: string) => {
+    const row = await userRowByOpenid(tenantId, openid);
+    return row && toUser(row);
+  };
   const upsertSessionKey = sessionKeyUpsert(connection);
 
   return {

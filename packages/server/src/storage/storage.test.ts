@@ -65,6 +65,20 @@ for (const backend of backends) {
       assert.deepEqual(user.ext, {});
     });
 
+    test("users looked up together (one query on PostgreSQL) each get their own: same openid in two tenants, one missing", async () => {
+      const other = (await storage.ensureTenant("conformance-other", now)).id;
+      const mine = (await storage.createUserIfAbsent(tenantId, { openid: "o-shared", nick: "mine" }, now)).user;
+      const theirs = (await storage.createUserIfAbsent(other, { openid: "o-shared", nick: "theirs" }, now)).user;
+      const found = await Promise.all([
+        storage.findUserByOpenid(tenantId, "o-shared"),
+        storage.findUserByOpenid(other, "o-shared"),
+        storage.findUserByOpenid(other, "o-nobody"),
+        storage.findUserByOpenid(tenantId, "o-shared"),
+      ]);
+      assert.deepEqual(found.map((u) => u?.id), [mine.id, theirs.id, undefined, mine.id]);
+      assert.deepEqual(found.map((u) => u?.nick), ["mine", "theirs", undefined, "mine"]);
+    });
+
     test("users are per tenant; profile updates and ext round-trip", async () => {
       const other = await storage.ensureTenant("other", now);
       const a = await storage.createUserIfAbsent(tenantId, { openid: "o-same", referrerId: undefined }, now);
