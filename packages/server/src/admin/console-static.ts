@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
@@ -34,6 +34,7 @@ export function defaultConsoleDir(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 // Vite names every file under assets/ by its content hash: a changed file is a new name, so a year is safe.
+const ASSETS = "assets";
 const ASSET_CACHE = "public, max-age=31536000, immutable";
 // index.html names the current hashes: browsers ask again each time (a 304 when unchanged).
 const PAGE_CACHE = "no-cache";
@@ -67,24 +68,26 @@ export const consoleStatic: FastifyPluginAsync<ConsoleStaticOptions> = async (ap
     return;
   }
 
+  // One wildcard route for the hashed assets (a route per file would cost a
+  // few MB of memory for the hundreds of files and their compressed copies).
   await app.register(fastifyStatic, {
-    root: dir,
-    prefix: `${CONSOLE_PREFIX}/`,
-    // One route per built file, found at start: the files only change with a rebuild (and a restart).
-    wildcard: false,
+    root: join(dir, ASSETS),
+    prefix: `${CONSOLE_PREFIX}/${ASSETS}/`,
     index: false,
     cacheControl: false,
-    // The build leaves .br and .gz beside the larger files: sent to browsers that take them, the file itself to others.
     preCompressed: true,
     schemaHide: true,
-    setHeaders: (reply, path) => {
-      reply.header("cache-control", path.startsWith(join(dir, "assets") + sep) ? ASSET_CACHE : PAGE_CACHE);
-    },
+    // sendFile (index.html, favicon.svg) comes through here too.
+    setHeaders: (reply, path) => reply.header("cache-control", path.startsWith(join(dir, ASSETS) + sep) ? ASSET_CACHE : PAGE_CACHE),
   });
 
+  // Files beside index.html (favicon.svg) by name; any other path is a page of the app.
+  const besideIndex = new Set(readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name));
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     if (notPage(request.url)) return notFoundHandler(request, reply);
-    return reply.header("cache-control", PAGE_CACHE).sendFile("index.html");
+    const name = request.url.slice(CONSOLE_PREFIX.length + 1).split("?")[0];
+    const file = besideIndex.has(name) && !/\.(gz|br)$/.test(name) ? name : "index.html";
+    return reply.header("cache-control", PAGE_CACHE).sendFile(file, dir);
   };
   app.get(CONSOLE_PREFIX, hidden, page);
   app.get(`${CONSOLE_PREFIX}/*`, hidden, page);
