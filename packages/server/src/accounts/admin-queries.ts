@@ -2,23 +2,10 @@ import { type Expression, type ExpressionBuilder, sql, type SqlBool } from "kyse
 import type { Connection } from "../storage/compiled";
 import type { Database } from "../storage/schema";
 import { CHINA_OFFSET_MS, DAY_MS } from "./china-day";
-import type { Tenant } from "./store";
+import { type Tenant, toUser, type User } from "./store";
 
 /** A user as the console lists them. */
-export interface ConsoleUser {
-  id: number;
-  tenantId: number;
-  openid: string;
-  nick: string;
-  avatarUrl: string;
-  gender: number;
-  city: string;
-  province: string;
-  country: string;
-  mobile: string;
-  referrerId: number | null;
-  createdAt: number;
-  disabledAt: number | null;
+export interface ConsoleUser extends User {
   /** When the user last logged in (their newest session); null: never since registering. */
   lastLoginAt: number | null;
 }
@@ -99,39 +86,14 @@ export function createConsoleAccountsStore(connection: Connection): ConsoleAccou
   };
 
   const consoleUsers = () =>
-    db.selectFrom("users").select((eb) => [
-      "users.id",
-      "users.tenant_id",
-      "users.openid",
-      "users.nick",
-      "users.avatar_url",
-      "users.gender",
-      "users.city",
-      "users.province",
-      "users.country",
-      "users.mobile",
-      "users.referrer_id",
-      "users.created_at",
-      "users.disabled_at",
+    db.selectFrom("users").selectAll("users").select((eb) => [
       // A user's sessions are deleted only at their next login, which is newer: the newest one is the last login.
       eb.selectFrom("sessions").select((s) => s.fn.max("sessions.created_at").as("m")).whereRef("sessions.user_id", "=", "users.id").as("last_login_at"),
     ]);
 
   type Row = Awaited<ReturnType<ReturnType<typeof consoleUsers>["execute"]>>[number];
   const toConsoleUser = (row: Row): ConsoleUser => ({
-    id: row.id,
-    tenantId: row.tenant_id,
-    openid: row.openid,
-    nick: row.nick,
-    avatarUrl: row.avatar_url,
-    gender: row.gender,
-    city: row.city,
-    province: row.province,
-    country: row.country,
-    mobile: row.mobile,
-    referrerId: row.referrer_id,
-    createdAt: Number(row.created_at),
-    disabledAt: row.disabled_at === null ? null : Number(row.disabled_at),
+    ...toUser(row),
     lastLoginAt: row.last_login_at === null || row.last_login_at === undefined ? null : Number(row.last_login_at),
   });
 

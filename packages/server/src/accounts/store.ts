@@ -78,7 +78,7 @@ function batchedUsersByOpenid(db: Kysely<Database>) {
   return (tenantId: number, openid: string) => loader.load({ tenantId, openid });
 }
 
-function toUser(row: Selectable<Database["users"]>): User {
+export function toUser(row: Selectable<Database["users"]>): User {
   let ext: Record<string, string> = {};
   try {
     ext = JSON.parse(row.ext);
