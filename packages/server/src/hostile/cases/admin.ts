@@ -744,7 +744,7 @@ function pictureCases(): HostileCase[] {
     upload([file(bytes(PNG.subarray(0, 40)))], { status: 400, code: 41007 }),
     upload([file(bytes(PNG.subarray(0, 8)))], { status: 400, code: 41007 }),
     upload([file(bytes(Buffer.concat([PNG, Buffer.from("<?php system($_GET['c']); ?>")])))], { status: 400, code: 41008 }),
-    // Past the upload limit (5 MB by default): cut off, not stored.
+    // Past the upload limit (UPLOAD_MAX_BYTES): cut off, not stored.
     upload([file(bytes(PNG) + "\0".repeat(5 * 1024 * 1024))], { status: 413, code: 41004 }),
     upload([{ name: "__proto__", content: "x" }, file(bytes(PNG))], BAD_INPUT),
     upload([...Array.from({ length: 21 }, (_, i) => ({ name: `f${i}`, content: "x" })), file(bytes(PNG))], BAD_INPUT),
