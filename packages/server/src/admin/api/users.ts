@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { ConsoleUser } from "../../accounts/admin-queries";
 import { ApiError } from "../../errors";
 import { ok } from "../../http/envelope";
-import { EmptyEnvelope, Envelope, Uid } from "../../routes/schemas";
+import { EmptyEnvelope, Envelope, Paging, pageOf, Uid } from "../../routes/schemas";
 import type { AdminContext } from "../context";
 import { SubDomain } from "./schemas";
 
@@ -68,17 +68,14 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ context: AdminContext 
         querystring: Type.Object({
           tenant: SubDomain,
           q: Type.Optional(Type.String({ maxLength: 128 })),
-          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
-          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          ...Paging,
         }),
         response: { 200: Envelope(Type.Object({ items: Type.Array(UserRow), total: Type.Integer() })) },
       },
     },
     async (request) => {
       const tenant = await context.visibleTenant(request.admin.operator, request.query.tenant);
-      const page = request.query.page ?? 1;
-      const pageSize = request.query.pageSize ?? 20;
-      const { items, total } = await storage.searchUsers(tenant.id, { q: request.query.q, offset: (page - 1) * pageSize, limit: pageSize });
+      const { items, total } = await storage.searchUsers(tenant.id, { q: request.query.q, ...pageOf(request.query) });
       return ok({ items: items.map(userRow), total });
     },
   );
