@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, sql, type SqlBool } from "kysely";
 import type { Connection } from "../storage/compiled";
+import { parseJsonArray } from "../shop/store";
 import type { Database } from "../storage/schema";
 import { CHINA_OFFSET_MS, DAY_MS } from "./china-day";
 import { type Tenant, toUser, type User } from "./store";
@@ -168,10 +169,6 @@ export function createConsoleAccountsStore(connection: Connection): ConsoleAccou
 }
 
 function firstPic(pics: string): string {
-  try {
-    const list: unknown = JSON.parse(pics);
-    return Array.isArray(list) && typeof list[0] === "string" ? list[0] : "";
-  } catch {
-    return "";
-  }
+  const [first] = parseJsonArray<unknown>(pics);
+  return typeof first === "string" ? first : "";
 }

@@ -147,7 +147,7 @@ const parsed = new Map<string, unknown[]>();
  * carts and lists parse the same few goods on every request. Values are shared
  * between callers, so they are frozen.
  */
-function parseJsonArray<T>(text: string): T[] {
+export function parseJsonArray<T>(text: string): T[] {
   let value = parsed.get(text);
   if (value === undefined) {
     try {
