@@ -72,6 +72,9 @@ export interface GoodsSearch extends Page {
 
 export type CategoryWithCount = Category & { goodsCount: number };
 
+/** Why a console goods write changed nothing: a name clash, or a category deleted meanwhile. */
+export type GoodsRefusal = "name-taken" | "category-gone";
+
 /** Cart and favorites verbs act on one user's rows only; goods verbs on one tenant's. */
 export interface ShopStorage {
   listCategories(tenantId: number): Promise<Category[]>;
@@ -89,9 +92,10 @@ export interface ShopStorage {
   // The console's verbs (admin/api): goods by id, categories by id.
   searchGoods(tenantId: number, filter: GoodsSearch): Promise<{ items: Goods[]; total: number }>;
   /** "name-taken" when the tenant has goods of that name (names are unique per tenant: import matches by them). */
-  createGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number } | "name-taken">;
+  /** "category-gone" when its category was deleted after the caller checked it. */
+  createGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number } | GoodsRefusal>;
   /** Replaces every field but the counts; onShelf absent keeps the shelf state. */
-  updateGoods(tenantId: number, id: number, goods: NewGoods, now: number): Promise<"updated" | "not-found" | "name-taken">;
+  updateGoods(tenantId: number, id: number, goods: NewGoods, now: number): Promise<"updated" | "not-found" | GoodsRefusal>;
   /** Removes the goods with the favorites and cart lines that name it. */
   deleteGoods(tenantId: number, id: number): Promise<boolean>;
   listCategoriesWithCounts(tenantId: number): Promise<CategoryWithCount[]>;
@@ -187,6 +191,23 @@ function toGoods(row: Selectable<Database["goods"]>): Goods {
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/** A foreign key refused the write: the row it names is gone (better-sqlite3's and node-postgres's codes). */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503";
+}
+
+/**
+ * A console goods write refused by a constraint. The route checks the
+ * category first, but a delete of it can commit in between: the goods'
+ * foreign key is what refuses that, and the caller hears it as an answer.
+ */
+function goodsRefusal(error: unknown): GoodsRefusal {
+  if (isUniqueViolation(error)) return "name-taken";
+  if (isForeignKeyViolation(error)) return "category-gone";
+  throw error;
 }
 
 /** The goods' columns as a write sets them (all but identity and counts). */
@@ -336,8 +357,7 @@ export function createShopStorage(connection: Connection): ShopStorage {
           .executeTakeFirstOrThrow();
         return { id: row.id };
       } catch (error) {
-        if (isUniqueViolation(error)) return "name-taken";
-        throw error;
+        return goodsRefusal(error);
       }
     },
     async updateGoods(tenantId, id, goods, now) {
@@ -346,8 +366,7 @@ export function createShopStorage(connection: Connection): ShopStorage {
           .where("tenant_id", "=", tenantId).where("id", "=", id).returning("id").executeTakeFirst();
         return updated ? "updated" : "not-found";
       } catch (error) {
-        if (isUniqueViolation(error)) return "name-taken";
-        throw error;
+        return goodsRefusal(error);
       }
     },
     // Favorites and cart lines go with their goods (the schema's ON DELETE
@@ -388,17 +407,23 @@ export function createShopStorage(connection: Connection): ShopStorage {
       }
     },
     async deleteCategory(tenantId, id) {
-      // Checked and deleted in one statement: goods added meanwhile cannot lose their category unnoticed.
-      const deleted = await db
-        .deleteFrom("categories")
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", id)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("goods").select("goods.id").where("goods.category_id", "=", id))))
-        .returning("id")
-        .executeTakeFirst();
-      if (deleted) return "deleted";
-      const exists = await db.selectFrom("categories").select("id").where("tenant_id", "=", tenantId).where("id", "=", id).executeTakeFirst();
-      return exists ? "in-use" : "not-found";
+      // The category is locked before goods are looked for. A goods write
+      // naming it holds a key-share lock until it commits, so the look (a
+      // new snapshot on PostgreSQL) sees it, and one that comes later waits
+      // and then fails its foreign key. SQLite runs one write transaction at
+      // a time. A single DELETE ... WHERE NOT EXISTS looked at a snapshot
+      // taken before such a goods committed, and the schema's ON DELETE SET
+      // NULL then took the category off it unnoticed.
+      return db.transaction().execute(async (trx) => {
+        const found = await trx.selectFrom("categories").select("id").where("tenant_id", "=", tenantId).where("id", "=", id)
+          .$if(connection.dialect === "postgres", (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (!found) return "not-found";
+        const used = await trx.selectFrom("goods").select("id").where("category_id", "=", id).limit(1).executeTakeFirst();
+        if (used) return "in-use";
+        await trx.deleteFrom("categories").where("id", "=", id).execute();
+        return "deleted";
+      });
     },
     async countGoodsView(goodsId) {
       await db.updateTable("goods").set((eb) => ({ views: eb("views", "+", 1) })).where("id", "=", goodsId).execute();

@@ -4,7 +4,7 @@ import { ApiError, detail } from "../../errors";
 import { ok } from "../../http/envelope";
 import { EmptyEnvelope, Envelope, Label } from "../../routes/schemas";
 import type { AdminContext } from "../context";
-import { CategoryId } from "./goods-schemas";
+import { CategoryId, categoryNotFound as notFound } from "./goods-schemas";
 import { SubDomain } from "./schemas";
 
 const CategoryRow = Type.Object({ id: Type.Integer(), name: Type.String(), sort: Type.Integer(), goodsCount: Type.Integer() });
@@ -13,8 +13,6 @@ const CategoryBody = Type.Object({
   name: Label(64),
   sort: Type.Integer({ minimum: -999_999_999, maximum: 999_999_999, description: "Lower first" }),
 });
-
-const notFound = (id: number) => new ApiError("categoryNotFound", detail(`分类 ${id}`, `category ${id}`));
 
 function nameOf(body: { name: string }): string {
   const name = body.name.trim();

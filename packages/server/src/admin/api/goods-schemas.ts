@@ -108,6 +108,8 @@ function checkOptions(options: SkuOption[]): SkuOption[] {
   return trimmed;
 }
 
+export const categoryNotFound = (id: number | null) => new ApiError("categoryNotFound", detail(`分类 ${id}`, `category ${id}`));
+
 /**
  * What the schema cannot say: a name that is only spaces, a list price
  * below the price (almost always two swapped fields, refused as the import
@@ -118,9 +120,7 @@ export function checkGoods(body: Static<typeof GoodsBody>, categories: Category[
   const name = body.name.trim();
   if (!name) throw new ApiError("badInput", detail("name 不能为空", "name is empty"));
   if (body.originalPrice < body.price) throw new ApiError("goodsPriceInvalid");
-  if (body.categoryId !== null && !categories.some((c) => c.id === body.categoryId)) {
-    throw new ApiError("categoryNotFound", detail(`分类 ${body.categoryId}`, `category ${body.categoryId}`));
-  }
+  if (body.categoryId !== null && !categories.some((c) => c.id === body.categoryId)) throw categoryNotFound(body.categoryId);
   return {
     name,
     categoryId: body.categoryId,

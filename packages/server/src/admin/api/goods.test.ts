@@ -296,6 +296,24 @@ for (const database of testDatabases()) {
       assert.ok(shopCategories.includes("Caps") && !shopCategories.includes("Shoes") && !shopCategories.includes("Hats"), "the shop shows the change");
     });
 
+    test("a category deleted while goods are saved into it: each side gets its code, never a 500, and no goods is left without its category", async () => {
+      for (let round = 0; round < 8; round++) {
+        const category = (await call("POST", "/admin/api/categories", { body: { tenant: "shop-a", name: `Race ${round}`, sort: 0 }, session: root })).body.data;
+        const [deleted, ...saved] = await Promise.all([
+          call("DELETE", `/admin/api/categories/${category.id}?tenant=shop-a`, { session: root }),
+          ...[0, 1, 2].map((i) => createGoods({ name: `Race goods ${round}-${i}`, categoryId: category.id })),
+        ]);
+        for (const answer of [deleted, ...saved]) assert.ok(answer.status < 500, `${answer.status} ${answer.body.msg}`);
+        assert.ok([0, 60022].includes(deleted.body.code), `delete answered ${deleted.body.code} ${deleted.body.msg}`);
+        for (const answer of saved) assert.ok([0, 60021].includes(answer.body.code), `save answered ${answer.body.code} ${answer.body.msg}`);
+        const made = saved.filter((answer) => answer.body.code === 0).length;
+        // Either the category went first and no goods could join it, or goods joined and the delete was refused.
+        assert.equal(deleted.body.code === 0, made === 0, `delete ${deleted.body.code} with ${made} goods made`);
+        const listed = (await call("GET", `/admin/api/goods?tenant=shop-a&categoryId=${category.id}&pageSize=50`, { session: root })).body.data;
+        assert.equal(listed.total, made);
+      }
+    });
+
     test("a picture goes through the upload pipeline and its URL serves the image; a bad file is refused like the mini program's", async () => {
       const form = (bytes: Buffer, field = "file") => {
         const data = new FormData();
@@ -317,7 +335,7 @@ for (const database of testDatabases()) {
       const notImage = await call("POST", "/admin/api/pictures?tenant=shop-a", { form: form(Buffer.from("<svg></svg>")), session: alice });
       assert.deepEqual([notImage.status, notImage.body.code], [415, 41006]);
       const wrongField = await call("POST", "/admin/api/pictures?tenant=shop-a", { form: form(bytes, "upfile"), session: alice });
-      assert.deepEqual([wrongField.status, wrongField.body.code], [400, 300]);
+      assert.deepEqual([wrongField.status, wrongField.body.code, wrongField.body.msg], [400, 41002, "No file: send the image in the form field file"]);
       const noCsrf = await call("POST", "/admin/api/pictures?tenant=shop-a", { form: form(bytes), session: alice, csrf: null });
       assert.deepEqual([noCsrf.status, noCsrf.body.code], [403, 60004]);
       const json = await call("POST", "/admin/api/pictures?tenant=shop-a", { body: { file: "x" }, session: alice });

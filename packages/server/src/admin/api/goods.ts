@@ -7,7 +7,7 @@ import { EmptyEnvelope, Envelope, GoodsId, Paging, pageOf } from "../../routes/s
 import type { AdminContext } from "../context";
 import { adminCategoryRoutes } from "./categories";
 import { adminGoodsImportRoutes } from "./goods-import";
-import { CategoryId, checkGoods, GoodsBody, GoodsRow, goodsRow } from "./goods-schemas";
+import { CategoryId, categoryNotFound, checkGoods, GoodsBody, GoodsRow, goodsRow } from "./goods-schemas";
 import { adminPictureRoutes } from "./pictures";
 import { SubDomain } from "./schemas";
 
@@ -75,6 +75,7 @@ export const adminGoodsRoutes: FastifyPluginAsyncTypebox<{ context: AdminContext
       const goods = checkGoods(request.body, categories);
       const created = await storage.createGoods(tenant.id, goods, app.clock());
       if (created === "name-taken") throw new ApiError("goodsNameTaken", detail(goods.name, goods.name));
+      if (created === "category-gone") throw categoryNotFound(goods.categoryId);
       await context.audit(request, { operatorId: operator.id, tenantId: tenant.id, action: "goods-create", target: `${tenant.subDomain}/goods/${created.id}`, detail: { name: goods.name } });
       return ok(goodsRow((await storage.findGoods(tenant.id, created.id))!, categories));
     },
@@ -92,6 +93,7 @@ export const adminGoodsRoutes: FastifyPluginAsyncTypebox<{ context: AdminContext
       const updated = await storage.updateGoods(tenant.id, id, goods, app.clock());
       if (updated === "not-found") throw notFound(id);
       if (updated === "name-taken") throw new ApiError("goodsNameTaken", detail(goods.name, goods.name));
+      if (updated === "category-gone") throw categoryNotFound(goods.categoryId);
       await context.audit(request, { operatorId: operator.id, tenantId: tenant.id, action: "goods-update", target: `${tenant.subDomain}/goods/${id}`, detail: { name: goods.name, onShelf: goods.onShelf } });
       return ok(goodsRow((await storage.findGoods(tenant.id, id))!, categories));
     },
