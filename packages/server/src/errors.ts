@@ -46,7 +46,7 @@ const catalogue = {
   wechatError: { code: 30010, status: 502, zh: "微信服务异常，请稍后再试", en: "WeChat returned an unexpected error" },
   // Uploads (media/): one entry per reason a file is refused; nothing is stored for any of them.
   uploadNotMultipart: { code: 41001, status: 415, zh: "请以 multipart/form-data 表单上传文件", en: "Send the file as multipart/form-data" },
-  uploadFileMissing: { code: 41002, status: 400, zh: "缺少文件：请在表单字段 upfile 中上传图片", en: "No file: send the image in the form field upfile" },
+  uploadFileMissing: { code: 41002, status: 400, zh: "缺少文件", en: "No file" },
   uploadTooManyFiles: { code: 41003, status: 400, zh: "一次只能上传一个文件", en: "Only one file per upload" },
   uploadTooLarge: { code: 41004, status: 413, zh: "文件过大", en: "File too large" },
   uploadEmpty: { code: 41005, status: 400, zh: "文件为空", en: "The file is empty" },

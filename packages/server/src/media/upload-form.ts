@@ -33,10 +33,9 @@ function formError(error: unknown): ApiError {
   }
 }
 
-/** The catalogue's message names API Factory's field; another form (the console's) is told its own. */
+/** One code for every form; the message names the field this form reads (API Factory's `upfile`, the console's `file`). */
 function fileMissing(fileField: string): ApiError {
-  if (fileField === FILE_FIELD) return new ApiError("uploadFileMissing");
-  return new ApiError("badInput", detail(`缺少文件：请在表单字段 ${fileField} 中上传图片`, `no file: send the image in the form field ${fileField}`));
+  return new ApiError("uploadFileMissing", detail(`请在表单字段 ${fileField} 中上传图片`, `send the image in the form field ${fileField}`));
 }
 
 async function next(parts: AsyncIterator<Part>): Promise<IteratorResult<Part>> {

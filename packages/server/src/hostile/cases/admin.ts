@@ -8,7 +8,7 @@
  * (fixtures.ts). The requests carry root's session (`__ACOOKIE__`,
  * `__CSRF__`) unless a case says otherwise.
  */
-import { BAD_INPUT, type Expect, type HostileCase, MALFORMED, multipart, NOT_FOUND, OK, type Part, raw, ROUTE_NOT_FOUND, short, TOO_LARGE, UNSUPPORTED_TYPE } from "./build";
+import { BAD_INPUT, type Expect, FILE_MISSING, type HostileCase, MALFORMED, multipart, NOT_FOUND, OK, type Part, raw, ROUTE_NOT_FOUND, short, TOO_LARGE, UNSUPPORTED_TYPE } from "./build";
 
 const API = "/admin/api";
 type Headers = Record<string, string>;
@@ -728,11 +728,11 @@ function pictureCases(): HostileCase[] {
     upload([file(bytes(PNG))], NOT_FOUND, { query: "tenant=nope" }),
     upload([file(bytes(PNG))], BAD_INPUT, { query: "" }),
     upload([file(bytes(PNG))], BAD_INPUT, { query: "tenant=%00" }),
-    // No file in the field `file` (the message names it: the mini program's 41002 names upfile).
-    upload([{ name: "x", content: "y" }], BAD_INPUT),
-    upload([], BAD_INPUT),
-    upload([file(bytes(PNG), { name: "upfile" })], BAD_INPUT),
-    upload([{ name: "file", content: bytes(PNG) }], BAD_INPUT),
+    // No file in the field `file`: 41002, as the mini program's upload, its message naming `file`.
+    upload([{ name: "x", content: "y" }], FILE_MISSING),
+    upload([], FILE_MISSING),
+    upload([file(bytes(PNG), { name: "upfile" })], FILE_MISSING),
+    upload([{ name: "file", content: bytes(PNG) }], FILE_MISSING),
     upload([file(bytes(PNG)), file(bytes(PNG), { filename: "b.png" })], { status: 400, code: 41003 }),
     upload([file("")], { status: 400, code: 41005 }),
     upload([file("not a png")], { status: 415, code: 41006 }),

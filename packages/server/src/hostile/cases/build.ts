@@ -28,6 +28,7 @@ export const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const JSON_TYPE = { "content-type": "application/json" };
 
 export const BAD_INPUT = { status: 400, code: 300 } as const;
+export const FILE_MISSING = { status: 400, code: 41002 } as const;
 export const NOT_LOGGED_IN = { status: 401, code: 2000 } as const;
 export const NOT_FOUND = { status: 404, code: 700 } as const;
 export const NO_DATA = { status: 200, code: 700 } as const;
