@@ -317,6 +317,17 @@ describe("the operator console in Chromium", { skip: !built && "build the consol
     assert.deepEqual(tenants.data.find((t: { subDomain: string }) => t.subDomain === fresh.subDomain)?.appids, [fresh.appid]);
     assert.ok(!JSON.stringify(tenants).includes(fresh.secret), "nor in the API's answer");
 
+    // Each app has its own re-key button, labelled apart from the row's "add app".
+    const rekey = byTest(row, "app-rekey");
+    assert.notEqual((await rekey.innerText()).trim(), (await byTest(row, "app-add").innerText()).trim());
+    await rekey.click();
+    assert.equal(await field(page, "app-form-appid").inputValue(), fresh.appid, "re-key opens the form on that app");
+    await field(page, "app-form-secret").fill("d0d0cafed0d0cafed0d0cafed0d0cafe");
+    await byTest(page, "app-form-save").click();
+    await field(page, "app-form-secret").waitFor({ state: "hidden" });
+    const rekeyed = await consoleApi(page, "GET", "/tenants");
+    assert.deepEqual(rekeyed.data.find((t: { subDomain: string }) => t.subDomain === fresh.subDomain)?.appids, [fresh.appid], "re-keyed, not a second app");
+
     // The demo tenant's app is known to the (embedded) WeChat; the new one is not.
     const demoRow = page.locator(`[data-test="tenant-row"][data-sub-domain="${server.tenant}"]`);
     await byTest(demoRow, "app-check").click();
