@@ -3,7 +3,6 @@ import { isSqliteUrl } from "./storage/dialects/sqlite";
 import { announceEverything } from "./storage/redis-changes";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { dirname, resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { Presets, SingleBar } from "cli-progress";
 import { CatalogueFileError, formatReport, importCatalogue, readCatalogueFile } from "./catalogue/import";
 import { picturesInto } from "./catalogue/import-pictures";
@@ -11,6 +10,7 @@ import { createMediaStore } from "./media/store";
 import { connect } from "./storage/connect";
 import { APP_SECRET_RULE, APPID_RULE, ConfigError, isAppid, isAppSecret, loadConfig, RESERVED_SUBDOMAINS, shownUrl, SUBDOMAIN_PATTERN } from "./config";
 import { checkKey, ensureKeyCheck, WrongKeyError } from "./key-check";
+import { tuneForServing } from "./process-tuning";
 import { DEMO_APPID, start } from "./runtime";
 import { createSecretBox } from "./secret-box";
 import { ResealError } from "./accounts/sealed";
@@ -82,20 +82,9 @@ function banner(url: string, config: ReturnType<typeof loadConfig>): string {
 }
 
 async function serve() {
-  // V8 moves an allocation site's objects straight to old space when nearly
-  // all of them survived a scavenge. Filling the session cache at start-up
-  // looks like that, and afterwards per-request objects went to old space
-  // too: some bench runs grew old space fast, with frequent full GCs and
-  // much more CPU per request (BENCHMARKS.md). Off, it never did.
-  setFlagsFromString("--no-allocation-site-pretenuring");
+  tuneForServing();
   const config = loadConfig();
   const running = await start(config);
-  // Old space is collected once it grows 5 % instead of V8's default (RSS
-  // under load ~20 MB lower, BENCHMARKS.md), but only from here on: given as
-  // a node flag, the frequent full GCs of start-up left the optimized code of
-  // Node's process.nextTick calling into the runtime for every tick object
-  // it creates, ~10 % of a token check's CPU for the life of the process.
-  setFlagsFromString("--heap-growing-percent=5");
   process.stdout.write(banner(running.url, config));
   const stop = async (signal: string) => {
     running.app.log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, "shutting down: finishing the requests in flight");
