@@ -33,6 +33,16 @@ const keyOf: Record<LimitGroup, (request: FastifyRequest) => string> = {
   adminLogin: (request) => `adminLogin:${normalizeIP(request.ip)}`,
 };
 
+/**
+ * The in-process counters' keys: each group has a store of its own, so no
+ * prefix, and a token's key is its session's id as a number, which a Map
+ * hashes and compares without building and hashing a string per request.
+ */
+const localKeyOf: Partial<Record<LimitGroup, (request: FastifyRequest) => string | number>> = {
+  token: (request) => request.session.id,
+  ip: (request) => normalizeIP(request.ip),
+};
+
 /** Groups whose refusal says more than "too many requests". */
 const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
   uploadDaily: () => new ApiError("uploadQuotaExceeded"),
@@ -49,7 +59,7 @@ const refusalOf: Partial<Record<LimitGroup, () => ApiError>> = {
 export const localGroups = new Set<LimitGroup>(["token", "ip"]);
 
 interface CountingStore {
-  incr(key: string, callback: (error: Error | null, counted: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+  incr(key: string | number, callback: (error: Error | null, counted: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -122,7 +132,7 @@ export async function rateLimits(app: FastifyInstance, options: LimitsOptions) {
     [...localGroups].map((group) => {
       const { max, windowMs } = limits[group];
       const store = new LocalStore(false, false, CACHED_KEYS);
-      const keyOfGroup = keyOf[group];
+      const keyOfGroup = localKeyOf[group] ?? keyOf[group];
       const hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
         store.incr(keyOfGroup(request), (_error, counted) => {
           if (counted.current <= max) return done();
