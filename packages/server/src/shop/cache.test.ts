@@ -190,6 +190,33 @@ describe("withShopCache", () => {
     assert.equal((await stale).length, 1, "that read answers what it read");
     assert.deepEqual(await cached.cartLines(user), [], "the next one sees the empty cart");
   });
+
+  test("a write to another cart during a read does not stop it being kept; a goods change does", async () => {
+    const [user, other] = [await newUser(), await newUser()];
+    const { id } = await inner.saveGoods(tenantId, goods("neighbour"), now);
+    await inner.addToCart(tenantId, user, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
+    const { storage, reads } = counted(inner);
+    const held = heldBack(storage.cartLines);
+    const cached = await cachedShop({ ...storage, cartLines: held.call });
+    const first = cached.cartLines(user);
+    await held.read;
+    await cached.addToCart(tenantId, other, { goodsId: id, skuKey: "", number: 1, max: 50 }, now);
+    held.release();
+    const lines = await first;
+    assert.ok(Object.isFrozen(lines) && Object.isFrozen(lines[0].goods), "lines come frozen, their goods shared");
+    const before = reads.carts;
+    assert.equal(await cached.cartLines(user), lines, "kept: answered from memory");
+    assert.equal(reads.carts, before);
+
+    const again = heldBack(inner.cartLines);
+    const second = await cachedShop({ ...inner, cartLines: again.call });
+    const racing = second.cartLines(user);
+    await again.read;
+    await second.updateGoods(tenantId, id, goods("neighbour", 250), now);
+    again.release();
+    await racing;
+    assert.equal((await second.cartLines(user))[0].goods.price, 250, "a read that saw a goods change is not kept");
+  });
 });
 
 describe("openStorage({ cache: true })", () => {

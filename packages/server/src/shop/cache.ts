@@ -37,8 +37,19 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
   const { changes } = options;
   const carts = new Map<number, readonly CartLine[]>();
   const goodsById = new Map<number, Goods>();
-  /** Bumped before and after every write and change heard; a read is kept only if it saw none. */
+  /**
+   * Bumped before and after every write and change heard but carts' own; a
+   * read is kept only if it saw none. Cart writes are told to the reads of
+   * the same cart only (cartReads): under load some cart is always being
+   * written, and a global count kept no cart read at all.
+   */
   let writes = 0;
+  /** The cart reads under way, by user: marked stale when that user's cart is written or changes meanwhile. */
+  const cartReads = new Map<number, Set<{ stale: boolean }>>();
+
+  function cartChanged(userId: number) {
+    for (const read of cartReads.get(userId) ?? []) read.stale = true;
+  }
 
   /**
    * What cart lines show of each goods (its pics and options are already
@@ -80,9 +91,13 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
 
   // What another process changed. Reads under way may have seen it: none of them is kept.
   changes.listen((change) => {
+    if (change.kind === "cart") {
+      cartChanged(change.userId);
+      carts.delete(change.userId);
+      return;
+    }
     writes++;
-    if (change.kind === "cart") carts.delete(change.userId);
-    else if (change.kind === "goods-counts") forgetCounts(change.goodsId);
+    if (change.kind === "goods-counts") forgetCounts(change.goodsId);
     // A goods change shows in every cart that holds it.
     else if (change.kind === "goods" || change.kind === "everything") forgetAll();
   });
@@ -112,17 +127,48 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
   /** Cart writes of each user not finished yet. */
   const pendingCartWrites = new Map<number, number>();
 
+  /**
+   * A user's cart, from memory or read and kept: kept only if no write to
+   * that cart began or ended during the read, none is still under way, and
+   * no goods changed (cart lines show their goods).
+   */
+  async function readCart(userId: number): Promise<readonly CartLine[]> {
+    const cached = carts.get(userId);
+    if (cached !== undefined) return cached;
+    const seen = writes;
+    const read = { stale: false };
+    const reads = cartReads.get(userId) ?? new Set();
+    cartReads.set(userId, reads.add(read));
+    let lines: CartLine[];
+    try {
+      lines = (await storage.cartLines(userId)) as CartLine[];
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0) cartReads.delete(userId);
+    }
+    // Frozen with shared goods even when not kept: what routes/cart-answer.ts
+    // made of a goods' line is then reused instead of serialized again.
+    const frozen = freezeLines(lines);
+    if (!read.stale && writes === seen && !pendingCartWrites.has(userId) && changes.hearing) boundedSet(carts, MAX_CARTS, userId, frozen);
+    return frozen;
+  }
+
   /** A write to one user's cart; `after` gets whether another write to that cart was under way when it began. */
   async function cartWriteOf<T>(userId: number, change: () => Promise<T>, after: (result: T | undefined, overlapped: boolean) => void) {
     const overlapped = pendingCartWrites.has(userId);
     pendingCartWrites.set(userId, (pendingCartWrites.get(userId) ?? 0) + 1);
-    return write(change, (result) => {
+    cartChanged(userId);
+    let result: T | undefined;
+    try {
+      return (result = await change());
+    } finally {
+      cartChanged(userId);
       const left = pendingCartWrites.get(userId)! - 1;
       if (left === 0) pendingCartWrites.delete(userId);
       else pendingCartWrites.set(userId, left);
       after(result, overlapped);
       changes.publish({ kind: "cart", userId });
-    });
+    }
   }
 
   function countsChanged(goodsId: number | undefined) {
@@ -215,8 +261,7 @@ export function withShopCache(storage: ShopStorage, options: { changes: ChangeFe
     removeFavorite: favoriteWrite(storage.removeFavorite, (_userId, which) => ("goodsId" in which ? which.goodsId : undefined)),
 
     // The database store's lines are fresh objects, not yet frozen: freezeLines shares their goods, then freezes them.
-    cartLines: async (userId: number) =>
-      (await cachedRead(carts, MAX_CARTS, userId, () => storage.cartLines(userId) as Promise<CartLine[]>, freezeLines))!,
+    cartLines: readCart,
     setCartNumber: cartWrite(storage.setCartNumber),
     selectCartLines: cartWrite(storage.selectCartLines),
     removeCartLines: cartWrite(storage.removeCartLines),
