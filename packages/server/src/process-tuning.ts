@@ -25,8 +25,9 @@ export function tuneForServing(): void {
  * none frees those classes; V8 then throws away the optimized code that
  * creates tick objects, and the code it compiles next can be left creating
  * each one through the runtime (Runtime_DefineKeyedOwnPropertyInLiteral in
- * perf) for the life of the process: ~10 % of a token check's CPU, in some
- * processes and not others, more often the more full GCs there are. One tick
+ * perf) for the life of the process: a large share of a token check's CPU
+ * (measured in BENCHMARKS.md), in some processes and not others, more often
+ * the more full GCs there are. One tick
  * object kept reachable keeps the classes, and the fast code with them.
  */
 function keepTickObjectShape(): void {

@@ -91,8 +91,11 @@ export interface ShopStorage {
 
   // The console's verbs (admin/api): goods by id, categories by id.
   searchGoods(tenantId: number, filter: GoodsSearch): Promise<{ items: Goods[]; total: number }>;
-  /** "name-taken" when the tenant has goods of that name (names are unique per tenant: import matches by them). */
-  /** "category-gone" when its category was deleted after the caller checked it. */
+  /**
+   * "name-taken" when the tenant has goods of that name (names are unique per
+   * tenant: import matches by them); "category-gone" when its category was
+   * deleted after the caller checked it.
+   */
   createGoods(tenantId: number, goods: NewGoods, now: number): Promise<{ id: number } | GoodsRefusal>;
   /** Replaces every field but the counts; onShelf absent keeps the shelf state. */
   updateGoods(tenantId: number, id: number, goods: NewGoods, now: number): Promise<"updated" | "not-found" | GoodsRefusal>;
@@ -187,17 +190,15 @@ function toGoods(row: Selectable<Database["goods"]>): Goods {
   };
 }
 
-/** A unique constraint refused the write (better-sqlite3's and node-postgres's codes). */
-function isUniqueViolation(error: unknown): boolean {
+/** The constraint that refused a write, by better-sqlite3's and node-postgres's codes: unique, or a foreign key whose row is gone. */
+function refusingConstraint(error: unknown): "unique" | "foreign-key" | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505") return "unique";
+  if (code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503") return "foreign-key";
+  return undefined;
 }
 
-/** A foreign key refused the write: the row it names is gone (better-sqlite3's and node-postgres's codes). */
-function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503";
-}
+const isUniqueViolation = (error: unknown) => refusingConstraint(error) === "unique";
 
 /**
  * A console goods write refused by a constraint. The route checks the
@@ -205,8 +206,9 @@ function isForeignKeyViolation(error: unknown): boolean {
  * foreign key is what refuses that, and the caller hears it as an answer.
  */
 function goodsRefusal(error: unknown): GoodsRefusal {
-  if (isUniqueViolation(error)) return "name-taken";
-  if (isForeignKeyViolation(error)) return "category-gone";
+  const constraint = refusingConstraint(error);
+  if (constraint === "unique") return "name-taken";
+  if (constraint === "foreign-key") return "category-gone";
   throw error;
 }
 
